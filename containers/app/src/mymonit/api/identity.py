@@ -1,0 +1,27 @@
+"""Who is calling: the bearer token verified and mapped to a registered user."""
+
+from __future__ import annotations
+
+from flask import g, request
+
+from mymonit.audit import set_user
+from mymonit.auth.bearer import bearer_token
+from mymonit.auth.verifier import TokenVerifier
+from mymonit.domain.model import User
+from mymonit.services.users import UserService
+
+
+class RequestAuthenticator:
+    """Callable that returns the request's user; raises `TokenRejected` (401) or `UnregisteredUser` (403)."""
+
+    def __init__(self, verifier: TokenVerifier, users: UserService) -> None:
+        self._verifier = verifier
+        self._users = users
+
+    def __call__(self) -> User:
+        token = bearer_token(request.headers.get("Authorization"))
+        uid = self._verifier.verify(token)
+        user = self._users.resolve(uid)
+        g.user_id = user.user_id
+        set_user(user.user_id)
+        return user

@@ -1,0 +1,107 @@
+"""The OpenAPI 3.1 document, built from the declared operations and their pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+
+from mymonit import __version__
+from mymonit.api.operations import Operation
+from mymonit.api.schemas import Problem
+
+_REF = "#/components/schemas/{model}"
+_PATH_PARAMS = {"experiment_id": {"type": "integer", "minimum": 1}, "user_id": {"type": "string", "maxLength": 30}}
+_REASONS = {200: "OK", 201: "Created", 204: "No content", 400: "Bad request", 401: "Missing or invalid token",
+            403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Body too large",
+            415: "Unsupported media type", 422: "Invalid body", 503: "Unavailable"}
+
+
+class _Schemas:
+    def __init__(self) -> None:
+        self.components: dict[str, Any] = {}
+
+    def of(self, annotation: Any) -> dict[str, Any]:
+        schema = TypeAdapter(annotation).json_schema(ref_template=_REF)
+        self.components.update(schema.pop("$defs", {}))
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and "properties" in schema:
+            self.components[annotation.__name__] = schema
+            return {"$ref": _REF.format(model=annotation.__name__)}
+        return schema
+
+
+def build_openapi(operations: list[Operation], measure_types: list[str]) -> dict[str, Any]:
+    """The document; `measure_types` (from the database) become the enum of every `measure` parameter."""
+    schemas = _Schemas()
+    problem_ref = schemas.of(Problem)
+    paths: dict[str, dict[str, Any]] = {}
+    for op in operations:
+        spec = _operation(op, schemas, problem_ref)
+        for param in spec["parameters"]:
+            if param["name"] == "measure":
+                param["schema"] = {"type": "string", "enum": measure_types}
+        paths.setdefault(op.path, {})[op.method.lower()] = spec
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "MyMONIT", "version": __version__,
+                 "description": "Measures of scientific experiments, for the scientists associated with them."},
+        "paths": paths,
+        "components": {
+            "schemas": schemas.components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"}},
+        },
+    }
+
+
+def _operation(op: Operation, schemas: _Schemas, problem_ref: dict[str, Any]) -> dict[str, Any]:
+    name = op.path.strip("/").replace("/", "_").replace("{", "").replace("}", "").replace("-", "_")
+    spec: dict[str, Any] = {
+        "operationId": f"{op.method.lower()}_{name or 'root'}",
+        "summary": op.summary, "tags": [op.tag], "parameters": _parameters(op, schemas),
+        "responses": _responses(op, schemas, problem_ref),
+    }
+    if op.description:
+        spec["description"] = op.description
+    if op.secured:
+        spec["security"] = [{"bearer": []}]
+    if op.body is not None:
+        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": schemas.of(op.body)}}}
+    return spec
+
+
+def _parameters(op: Operation, schemas: _Schemas) -> list[dict[str, Any]]:
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": schema}
+        for name, schema in _PATH_PARAMS.items() if f"{{{name}}}" in op.path
+    ]
+    if op.query is not None:
+        model_schema = TypeAdapter(op.query).json_schema(ref_template=_REF, by_alias=True)
+        schemas.components.update(model_schema.pop("$defs", {}))
+        required = set(model_schema.get("required", []))
+        for field, schema in model_schema.get("properties", {}).items():
+            description = schema.pop("description", None)
+            param = {"name": field, "in": "query", "required": field in required, "schema": schema}
+            if description:
+                param["description"] = description
+            params.append(param)
+    return params
+
+
+def _responses(op: Operation, schemas: _Schemas, problem_ref: dict[str, Any]) -> dict[str, Any]:
+    success: dict[str, Any] = {"description": _REASONS.get(op.status, "OK")}
+    if op.response is not None and op.status != 204:
+        success["content"] = {op.media_type: {"schema": schemas.of(op.response)}}
+    if op.headers:
+        success["headers"] = {k: {"description": v, "schema": {"type": "string"}} for k, v in op.headers.items()}
+    responses: dict[str, Any] = {str(op.status): success}
+    for status in op.also:
+        responses[str(status)] = {**success, "description": _REASONS.get(status, "OK")}
+    codes = set(op.errors) | ({401, 403} if op.secured else set()) | {503}
+    if op.body is not None:
+        codes |= {400, 413, 415, 422}
+    if op.query is not None:
+        codes.add(400)
+    for code in sorted(codes):
+        responses[str(code)] = {"description": _REASONS.get(code, "Error"),
+                                "content": {"application/problem+json": {"schema": problem_ref}}}
+    return responses

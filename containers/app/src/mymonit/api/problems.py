@@ -1,0 +1,114 @@
+"""Every error becomes an RFC 9457 `application/problem+json` answer — in this one module."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import orjson
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from mymonit.api.parsing import BadRequestInput
+from mymonit.audit import AuditEvent, AuditTrail, Outcome
+from mymonit.domain import errors
+
+log = logging.getLogger(__name__)
+E = TypeVar("E", bound=Exception)
+
+# Most specific first: the first matching class decides the status.
+_STATUS: list[tuple[type[Exception], int, str]] = [
+    (errors.TokenRejected, 401, "Unauthenticated"),
+    (errors.UnregisteredUser, 403, "Not registered"),
+    (errors.Forbidden, 403, "Forbidden"),
+    (errors.NotFound, 404, "Not found"),
+    (errors.Conflict, 409, "Conflict"),
+    (errors.NotAScientist, 422, "Not a scientist"),
+    (errors.InvalidRequest, 400, "Invalid request"),
+]
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.path
+    body.update({k: v for k, v in extra.items() if v})
+    return Response(orjson.dumps(body), status=status, mimetype="application/problem+json")
+
+
+def _domain(error: errors.DomainError) -> Response:
+    for kind, status, title in _STATUS:
+        if isinstance(error, kind):
+            response = problem(status, title, str(error))
+            if status == 401:
+                response.headers["WWW-Authenticate"] = 'Bearer realm="mymonit", error="invalid_token"'
+            return response
+    log.error("unmapped domain error %s", type(error).__name__)
+    return problem(500, "Internal error", "the request could not be completed")
+
+
+def _bad_input(error: BadRequestInput) -> Response:
+    return problem(error.status, error.title, error.detail, errors=error.errors)
+
+
+def _http(error: HTTPException) -> Response:
+    status = error.code or 500
+    response = problem(status, error.name, error.description if status != 500 else None)
+    if status == 405 and error.response is None:
+        allowed = getattr(error, "valid_methods", None)
+        if allowed:
+            response.headers["Allow"] = ", ".join(allowed)
+    return response
+
+
+def _unavailable(error: errors.Unavailable) -> Response:
+    log.warning("service unavailable: %s", error)
+    response = problem(503, "Service unavailable", str(error))
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def _unexpected(error: Exception) -> Response:
+    log.error("unexpected error while serving %s %s", request.method, request.path, exc_info=error)
+    return problem(500, "Internal error", "the request could not be completed; it has been logged")
+
+
+def _audited(trail: AuditTrail, handler: Callable[[E], Response]) -> Callable[[E], Response]:
+    """Wrap a handler so every refused or failed request leaves an audit event with its reason."""
+
+    def handle(error: E) -> Response:
+        response = handler(error)
+        event, outcome = _event_of(error, response.status_code)
+        fields: dict[str, Any] = {"method": request.method, "route": _route(), "status": response.status_code}
+        if response.status_code < 500:
+            fields["reason"] = str(error) if isinstance(error, errors.DomainError) else response.status
+        trail.emit(event, outcome, **fields)
+        return response
+
+    return handle
+
+
+def _event_of(error: Exception, status: int) -> tuple[AuditEvent, Outcome]:
+    if isinstance(error, errors.TokenRejected):
+        return AuditEvent.AUTH_TOKEN_REJECTED, Outcome.REJECTED
+    if isinstance(error, errors.UnregisteredUser):
+        return AuditEvent.AUTH_USER_UNREGISTERED, Outcome.DENIED
+    if status == 403:
+        return AuditEvent.AUTH_ACCESS_DENIED, Outcome.DENIED
+    if status >= 500:
+        return AuditEvent.API_REQUEST_FAILED, Outcome.FAILED
+    return AuditEvent.API_REQUEST_REJECTED, Outcome.REJECTED
+
+
+def _route() -> str:
+    return request.url_rule.rule if request.url_rule else "unmatched"
+
+
+def register_problem_handlers(app: Flask, trail: AuditTrail) -> None:
+    app.register_error_handler(errors.DomainError, _audited(trail, _domain))
+    app.register_error_handler(BadRequestInput, _audited(trail, _bad_input))
+    app.register_error_handler(HTTPException, _audited(trail, _http))
+    app.register_error_handler(errors.Unavailable, _audited(trail, _unavailable))
+    app.register_error_handler(Exception, _audited(trail, _unexpected))

@@ -1,0 +1,1 @@
+"""One module per entity; each registers its operations on the Api."""

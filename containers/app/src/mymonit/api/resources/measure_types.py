@@ -1,0 +1,25 @@
+"""/measure-types/."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from mymonit.api.operations import Api, Operation
+from mymonit.api.responses import json_response
+from mymonit.api.schemas import MeasureTypeOut
+from mymonit.audit import AuditEvent
+from mymonit.domain.model import User
+from mymonit.services.measures import MeasureTypeService
+
+
+def register(api: Api, types: MeasureTypeService) -> None:
+    bp = api.blueprint("measure_types")
+
+    @api.operation(bp, Operation("GET", "/measure-types/", "List measure types", "measures",
+                                 response=list[MeasureTypeOut], errors=(401, 403),
+                                 audit=AuditEvent.API_MEASURE_TYPES_LISTED))
+    def list_measure_types(actor: User) -> Response:  # noqa: ARG001  # authenticated, any role
+        return json_response([
+            {"type_id": t.type_id, "name": t.name, "symbol": t.symbol, "quantity": t.quantity}
+            for t in types.all()
+        ])

@@ -1,0 +1,99 @@
+"""/measures/<experiment>: pages with a Link header, aggregates for plots, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import Response, request, stream_with_context
+
+from mymonit.api.operations import Api, Operation, note
+from mymonit.api.responses import iso, json_response
+from mymonit.api.schemas import AggregateOut, AggregateParams, ExportParams, MeasureOut, MeasureParams
+from mymonit.audit import AuditEvent
+from mymonit.domain.cursors import encode_cursor
+from mymonit.domain.model import User
+from mymonit.domain.queries import MeasureRow
+from mymonit.services.measures import MeasureFilter, MeasureService
+
+TAG = "measures"
+READERS = "Only a SCIENTIST associated with the experiment; an ADMIN cannot read measures."
+
+
+def register(api: Api, measures: MeasureService) -> None:
+    bp = api.blueprint("measures")
+
+    @api.operation(bp, Operation("GET", "/measures/{experiment_id}", "Read measures, one page at a time", TAG,
+                                 query=MeasureParams, response=list[MeasureOut], errors=(400, 401, 403),
+                                 headers={"Link": 'RFC 8288 link to the next page: <...>; rel="next"'},
+                                 audit=AuditEvent.API_MEASURES_READ, description=READERS))
+    def read_measures(actor: User, experiment_id: int, query: MeasureParams) -> Response:
+        wanted = MeasureFilter(query.start, query.end, query.measure, query.limit, query.order, query.cursor)
+        experiment, page = measures.page(actor, experiment_id, wanted)
+        note(experiment_id=experiment_id, range=_range(query.start, query.end), measure=query.measure,
+             order=query.order.value, rows=len(page.rows), page=bool(query.cursor))
+        names = measures.type_names()
+        body = [
+            {"experiment": experiment.name, "measure_type": names[row.type_id], "timestamp": iso(row.ts),
+             "value": row.value}
+            for row in page.rows
+        ]
+        headers = {}
+        if page.next_cursor is not None:
+            params = {k: v for k, v in request.args.items() if k != "cursor"}
+            params["cursor"] = encode_cursor(page.next_cursor, experiment_id, query.order)
+            headers["Link"] = f'<{request.path}?{urlencode(params)}>; rel="next"'
+        return json_response(body, headers=headers)
+
+    @api.operation(bp, Operation("GET", "/measures/{experiment_id}/aggregate", "Aggregate measures into time buckets",
+                                 TAG, query=AggregateParams, response=AggregateOut, errors=(400, 401, 403),
+                                 audit=AuditEvent.API_MEASURES_AGGREGATED,
+                                 description="Splits [from, to) into `buckets` equal buckets and returns count, "
+                                             "min, max and mean per measure type for each non-empty bucket. "
+                                             + READERS))
+    def aggregate_measures(actor: User, experiment_id: int, query: AggregateParams) -> Response:
+        experiment, width, buckets = measures.aggregate(
+            actor, experiment_id, query.start, query.end, query.buckets, query.measure)
+        note(experiment_id=experiment_id, range=_range(query.start, query.end), measure=query.measure,
+             buckets=len(buckets))
+        return json_response({
+            "experiment": experiment.name, "start": iso(query.start), "end": iso(query.end),
+            "bucket_seconds": width.total_seconds(),
+            "buckets": [
+                {"measure_type": b.measure_type, "start": iso(b.start), "count": b.count,
+                 "min": b.min, "max": b.max, "mean": b.mean}
+                for b in buckets
+            ],
+        })
+
+    @api.operation(bp, Operation("GET", "/measures/{experiment_id}/export", "Export measures as CSV", TAG,
+                                 query=ExportParams, response=str, media_type="text/csv", errors=(400, 401, 403),
+                                 audit=AuditEvent.API_MEASURES_EXPORTED,
+                                 description="Streams every measure of the range in constant memory. " + READERS))
+    def export_measures(actor: User, experiment_id: int, query: ExportParams) -> Response:
+        wanted = MeasureFilter(query.start, query.end, query.measure, order=query.order)
+        experiment, chunks = measures.export(actor, experiment_id, wanted)
+        note(experiment_id=experiment_id, range=_range(query.start, query.end), measure=query.measure)
+        names = measures.type_names()
+        filename = f"measures-{experiment_id}.csv"
+        return Response(stream_with_context(_csv(experiment.name, names, chunks)), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _range(start: datetime | None, end: datetime | None) -> list[str | None]:
+    return [iso(start) if start else None, iso(end) if end else None]
+
+
+def _csv(experiment: str, names: dict[int, str], chunks: Iterator[list[MeasureRow]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["experiment", "measure_type", "timestamp", "value"])
+    for rows in chunks:
+        writer.writerows((experiment, names[r.type_id], iso(r.ts), repr(r.value)) for r in rows)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()

@@ -1,0 +1,43 @@
+"""JSON answers, serialised with orjson."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+from flask import Response
+
+from mymonit.domain.model import Experiment, User
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(data), status=status, mimetype="application/json", headers=headers)
+
+
+def created(data: Any, location: str) -> Response:
+    return json_response(data, 201, {"Location": location})
+
+
+def no_content() -> Response:
+    return Response(status=204)
+
+
+def iso(moment: datetime) -> str:
+    """ISO-8601 UTC with microseconds, always the same width: 2022-04-06T07:00:00.000000Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def experiment_json(experiment: Experiment) -> dict[str, Any]:
+    return {"experiment_id": experiment.experiment_id, "name": experiment.name}
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {
+        "user_id": user.user_id,
+        "name": user.name.reveal(),
+        "username": user.username.reveal(),
+        "email": user.email.reveal(),
+        "role": user.role.value,
+        "erased": user.is_erased,
+    }

@@ -1,0 +1,111 @@
+"""The redacting filter every handler carries, and the handlers `configure_logging` installs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from typing import IO, Final, cast
+
+from logstash_async.handler import AsynchronousLogstashHandler
+
+from mymonit.audit.console import ConsoleFormatter
+from mymonit.audit.logstash import AuditLogstashFormatter, PromptTcpTransport, is_own_machinery
+from mymonit.audit.records import extra_fields
+from mymonit.audit.redaction import MAX_CHARS, redact
+from mymonit.domain.personal import Personal
+
+TRACEBACK_CHARS: Final = 32_768
+_WITHHELD: Final = "[log record withheld: redaction failed]"
+_TRACEBACK_FORMATTER: Final = logging.Formatter()
+_STRUCTURED: Final = (Mapping, list, tuple, set, frozenset, Personal)
+
+
+class RedactingFilter(logging.Filter):
+    """Scrubs a record in place before its handler formats it; never drops, never raises.
+
+    The message is rendered with its arguments (containers among them redacted by key first),
+    then scrubbed, and `args` emptied; a traceback is formatted, scrubbed into `exc_text` and
+    `exc_info` dropped; `stack_info` and every `extra=` field (the `audit` dict included) go
+    through `redact`. Running it twice on a record is harmless, so every handler carries one.
+    If redaction itself fails the record keeps only a fixed notice.
+    """
+
+    def __init__(self, secrets: Collection[str] = ()) -> None:
+        super().__init__()
+        self._secrets = tuple(s for s in secrets if s)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            self._scrub(record)
+        except Exception:  # noqa: BLE001  # a record we cannot clean must not leave, nor raise
+            _withhold(record)
+        return True
+
+    def _scrub(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = self._text(self._rendered(record)), ()
+        if record.exc_info:
+            record.exc_text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = self._text(record.exc_text, TRACEBACK_CHARS)
+        if record.stack_info:
+            record.stack_info = self._text(record.stack_info, TRACEBACK_CHARS)
+        for key, value in extra_fields(record).items():
+            setattr(record, key, self._field(key, value))
+
+    def _field(self, key: str, value: object) -> object:
+        """An `extra=` value judged with its key, so `extra={"email": ...}` is hidden by name."""
+        (redacted,) = cast("dict[str, object]", redact({key: value}, self._secrets)).values()
+        return redacted
+
+    def _rendered(self, record: logging.LogRecord) -> str:
+        if not isinstance(record.msg, str):
+            record.msg = self._structured(record.msg)
+        if isinstance(record.args, Mapping):
+            record.args = cast("dict[str, object]", redact(record.args, self._secrets))
+        elif record.args:
+            record.args = tuple(self._structured(arg) for arg in record.args)
+        try:
+            return record.getMessage()
+        except (TypeError, ValueError, KeyError):
+            return f"{record.msg} (unformattable arguments {record.args!r})"
+
+    def _structured(self, value: object) -> object:
+        """Containers and `Personal` are redacted by structure before `%` turns them into text."""
+        return redact(value, self._secrets) if isinstance(value, _STRUCTURED) else value
+
+    def _text(self, text: str, max_chars: int = MAX_CHARS) -> str:
+        return str(redact(text, self._secrets, max_chars=max_chars))
+
+
+def _withhold(record: logging.LogRecord) -> None:
+    for key in extra_fields(record):
+        delattr(record, key)
+    record.msg, record.args = _WITHHELD, ()
+    record.exc_info, record.exc_text, record.stack_info = None, None, None
+
+
+def console_handler(stream: IO[str], secrets: Collection[str]) -> logging.Handler:
+    """A stream handler: coloured lines on a TTY, JSON lines otherwise; redacting."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(ConsoleFormatter(colour=stream.isatty()))
+    handler.addFilter(RedactingFilter(secrets))
+    return handler
+
+
+def logstash_handler(host: str, port: int, spool_path: str, secrets: Collection[str]) -> logging.Handler:
+    """JSON lines to Logstash over TCP, spooled in SQLite at `spool_path` until delivered.
+
+    `emit` only formats and enqueues; a background thread writes the spool and sends, retrying
+    while Logstash is down, so events survive an outage and a restart of this process.
+    """
+    handler = AsynchronousLogstashHandler(host, port, database_path=spool_path, transport=PromptTcpTransport)
+    handler.setFormatter(AuditLogstashFormatter())
+    handler.addFilter(is_own_machinery_excluded)
+    handler.addFilter(RedactingFilter(secrets))
+    return cast("logging.Handler", handler)
+
+
+def is_own_machinery_excluded(record: logging.LogRecord) -> bool:
+    """The Logstash worker's own warnings would loop back into its queue: keep them local."""
+    return not is_own_machinery(record)

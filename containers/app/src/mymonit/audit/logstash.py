@@ -1,0 +1,70 @@
+"""The Logstash event shape: audit fields at top level, scrubbed traceback kept."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Final
+
+from logstash_async.formatter import LogstashFormatter
+from logstash_async.transport import TcpTransport
+
+from mymonit.audit.records import AUDIT_ATTRIBUTE
+
+MESSAGE_TYPE: Final = "mymonit"
+_EXTRA_PREFIX: Final = "extra"
+_OWN_LOGGERS: Final = ("LogProcessingWorker", "logstash_async")
+
+
+class AuditLogstashFormatter(LogstashFormatter):  # type: ignore[misc]  # base class is untyped
+    """LogstashFormatter whose JSON has `event`, `outcome`, `user_id`, `request_id`, `client`
+    and the other audit fields at top level (a field clashing with a Logstash top-level key such
+    as `message` or `host` stays under `extra.audit`), and `stack_trace` from the scrubbed
+    `exc_text` (RedactingFilter drops `exc_info`, which the base class would read).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(message_type=MESSAGE_TYPE, extra_prefix=_EXTRA_PREFIX)
+
+    def format(self, record: logging.LogRecord) -> str:
+        document = json.loads(super().format(record))
+        extra = document.setdefault(_EXTRA_PREFIX, {})
+        audit = extra.pop(AUDIT_ATTRIBUTE, None)
+        if isinstance(audit, dict):
+            clashing = {k: v for k, v in audit.items() if k in document}
+            document.update({k: v for k, v in audit.items() if k not in clashing})
+            if clashing:
+                extra[AUDIT_ATTRIBUTE] = clashing
+        if record.exc_text:
+            extra["stack_trace"] = record.exc_text
+        return json.dumps(document, ensure_ascii=True)
+
+
+class PromptTcpTransport(TcpTransport):  # type: ignore[misc]  # base class is untyped
+    """TcpTransport that gives up at once on a socket that never connected.
+
+    python-logstash-async 4.1 waits up to SOCKET_CLOSE_WAIT_TIMEOUT (30 s) for the send buffer
+    to drain before closing, and on Linux a refused socket reports bytes queued, so every retry
+    while Logstash is down would stall the worker (and process shutdown) for 30 s. A connected
+    socket still gets the drain wait, so nothing sent is cut off.
+    """
+
+    def _wait_for_socket_buffer_empty(self) -> None:
+        if self._connected():
+            super()._wait_for_socket_buffer_empty()
+
+    def _shutdown_socket(self) -> None:
+        if self._connected():
+            super()._shutdown_socket()
+
+    def _connected(self) -> bool:
+        try:
+            self._sock.getpeername()
+        except OSError:
+            return False
+        return True
+
+
+def is_own_machinery(record: logging.LogRecord) -> bool:
+    """Records from python-logstash-async's own worker (e.g. "Logstash unreachable")."""
+    return record.name.startswith(_OWN_LOGGERS)

@@ -1,0 +1,87 @@
+"""Logging for a MyMONIT process, configured once from the settings at the composition root."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Final
+
+from mymonit.audit.handlers import console_handler, logstash_handler
+from mymonit.audit.trail import AUDIT_LOGGER, AuditTrail
+
+if TYPE_CHECKING:  # only the type: the audit package must not pull pydantic in at run time
+    from mymonit.config import Settings
+
+LEVEL_VARIABLE: Final = "MYMONIT_LOG_LEVEL"
+SPOOL_VARIABLE: Final = "MYMONIT_LOG_SPOOL"
+_HANDLER_PREFIX: Final = "mymonit."
+_QUIET_LOGGERS: Final = ("pika", "urllib3", "google", "cachecontrol", "LogProcessingWorker")
+
+
+def configure_logging(
+    settings: Settings, *, spool_path: str | None = None, stream: IO[str] | None = None
+) -> AuditTrail:
+    """Install the console handler (and Logstash when LOGSTASH_HOST is set) on the root logger.
+
+    Every handler redacts with the settings' passwords as known secrets. Calling it again
+    replaces (and closes) the handlers it installed before; other handlers are left alone.
+    MYMONIT_LOG_LEVEL (default INFO) sets the root level; the audit logger stays at INFO
+    whatever it says, so audit events are never filtered out. The Logstash spool is
+    `spool_path`, else MYMONIT_LOG_SPOOL, else a file in the temporary directory.
+    Raises ValueError for an unknown level name.
+    """
+    level = _level_from_environment()
+    secrets = _secret_values(settings)
+    reset_logging()
+    root = logging.getLogger()
+    _install(root, "console", console_handler(stream or sys.stderr, secrets))
+    if settings.LOGSTASH_HOST:
+        spool = spool_path or os.environ.get(SPOOL_VARIABLE) or _default_spool()
+        _install(
+            root,
+            "logstash",
+            logstash_handler(settings.LOGSTASH_HOST, settings.LOGSTASH_PORT, spool, secrets),
+        )
+    root.setLevel(level)
+    logging.getLogger(AUDIT_LOGGER).setLevel(logging.INFO)
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    return AuditTrail()
+
+
+def reset_logging() -> None:
+    """Remove and close the handlers `configure_logging` installed (for tests and shutdown).
+
+    Closing the Logstash handler blocks until its worker has tried a last delivery; whatever
+    could not be delivered stays in the spool for the next process.
+    """
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if (handler.get_name() or "").startswith(_HANDLER_PREFIX):
+            root.removeHandler(handler)
+            handler.close()
+
+
+def _install(root: logging.Logger, role: str, handler: logging.Handler) -> None:
+    handler.set_name(_HANDLER_PREFIX + role)
+    root.addHandler(handler)
+
+
+def _level_from_environment() -> int:
+    name = os.environ.get(LEVEL_VARIABLE, "INFO").strip().upper()
+    level = logging.getLevelNamesMapping().get(name)
+    if level is None:
+        raise ValueError(f"{LEVEL_VARIABLE}={name!r} is not a logging level (DEBUG, INFO, WARNING, ERROR)")
+    return level
+
+
+def _secret_values(settings: Settings) -> tuple[str, ...]:
+    secrets = (settings.DB_PASSWORD, settings.RABBIT_PASSWORD, settings.ADAPTER_PASSWORD)
+    return tuple(value for s in secrets if s is not None and (value := s.get_secret_value()))
+
+
+def _default_spool() -> str:
+    return str(Path(tempfile.gettempdir()) / "mymonit-logstash-spool.db")

@@ -1,0 +1,1 @@
+"""Authentication: Firebase ID tokens to the MyMONIT user they belong to."""

@@ -1,0 +1,118 @@
+"""Firebase ID token verification with revocation checked.
+
+The signature, expiry, audience and issuer are checked by firebase-admin (Google's public
+certificates, cached per their Cache-Control). Revocation and disabled accounts are checked against
+the account's `tokens_valid_after` time, fetched through `AccountStatusSource` and cached for
+`revocation_ttl` seconds per uid (0 = ask on every request).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import firebase_admin
+from firebase_admin import auth, exceptions
+
+from mymonit.domain.errors import TokenRejected, Unavailable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatus:
+    disabled: bool
+    tokens_valid_after_ms: int
+
+
+class AccountStatusSource(Protocol):
+    def status(self, uid: str) -> AccountStatus:
+        """Raises `TokenRejected` if the account no longer exists, `Unavailable` if unreachable."""
+        ...
+
+
+class TokenVerifier(Protocol):
+    def verify(self, token: str) -> str:
+        """The uid of a genuine, current, unrevoked ID token; raises `TokenRejected` or `Unavailable`."""
+        ...
+
+
+class FirebaseAccountStatus:
+    def __init__(self, app: firebase_admin.App) -> None:
+        self._app = app
+
+    def status(self, uid: str) -> AccountStatus:
+        try:
+            record = auth.get_user(uid, app=self._app)
+        except auth.UserNotFoundError as error:
+            raise TokenRejected("the account of this token no longer exists") from error
+        except ValueError as error:  # a uid firebase-admin itself refuses (empty, too long)
+            raise TokenRejected("the token names no valid account") from error
+        except (exceptions.FirebaseError, OSError) as error:
+            raise Unavailable("the identity provider cannot be reached") from error
+        return AccountStatus(bool(record.disabled), int(record.tokens_valid_after_timestamp or 0))
+
+
+class CachedAccountStatus:
+    """Remembers each uid's status for `ttl` seconds; thread-safe."""
+
+    def __init__(self, source: AccountStatusSource, ttl: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._source = source
+        self._ttl = ttl
+        self._clock = clock
+        self._entries: dict[str, tuple[float, AccountStatus]] = {}
+        self._lock = threading.Lock()
+
+    def status(self, uid: str) -> AccountStatus:
+        now = self._clock()
+        with self._lock:
+            entry = self._entries.get(uid)
+        if entry is not None and now - entry[0] < self._ttl:
+            return entry[1]
+        status = self._source.status(uid)
+        if self._ttl > 0:
+            with self._lock:
+                if len(self._entries) > 10_000:
+                    self._entries.clear()
+                self._entries[uid] = (now, status)
+        return status
+
+
+class FirebaseTokenVerifier:
+    def __init__(self, app: firebase_admin.App, accounts: AccountStatusSource) -> None:
+        self._app = app
+        self._accounts = accounts
+
+    def verify(self, token: str) -> str:
+        claims = self._claims(token)
+        uid = str(claims["uid"])
+        status = self._accounts.status(uid)
+        if status.disabled:
+            raise TokenRejected("the account of this token is disabled")
+        if int(claims.get("iat", 0)) * 1000 < status.tokens_valid_after_ms:
+            raise TokenRejected("the token has been revoked")
+        return uid
+
+    def _claims(self, token: str) -> dict[str, Any]:
+        try:
+            return dict(auth.verify_id_token(token, app=self._app, clock_skew_seconds=5))
+        except auth.ExpiredIdTokenError as error:
+            raise TokenRejected("the token has expired") from error
+        except auth.CertificateFetchError as error:
+            raise Unavailable("the identity provider's certificates cannot be fetched") from error
+        except (auth.InvalidIdTokenError, ValueError) as error:
+            raise TokenRejected("the token is not a valid Firebase ID token") from error
+
+
+def firebase_app(project_id: str, credentials_path: str | None, name: str = "mymonit") -> firebase_admin.App:
+    """The firebase-admin app for this project (created once per process and name)."""
+    try:
+        return firebase_admin.get_app(name)
+    except ValueError:
+        credential = firebase_admin.credentials.Certificate(credentials_path) if credentials_path else None
+        return firebase_admin.initialize_app(credential, options={"projectId": project_id}, name=name)

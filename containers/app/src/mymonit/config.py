@@ -1,0 +1,91 @@
+"""Typed settings read from the environment, with the original project's variable names.
+
+Secrets have no defaults: a missing DB_PASSWORD or RABBIT_PASSWORD is a start-up error, not a
+silent fallback to a well-known password.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from urllib.parse import quote, unquote, urlsplit
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    PRODUCTION = "production"
+    DEVELOPMENT = "development"
+
+
+class InsecureConfiguration(RuntimeError):
+    """The settings would make the service accept forged credentials."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; field names are the environment variable names."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True)
+
+    MYMONIT_ENV: Environment = Environment.PRODUCTION
+
+    DB_HOST: str = "localhost"
+    DB_PORT: int = Field(default=3306, ge=1, le=65535)
+    DB_USER: str = "mymonit"
+    DB_PASSWORD: SecretStr
+    DB_DATABASE: str = "my_monit"
+    DB_POOL_SIZE: int = Field(default=8, ge=1, le=32)
+
+    RABBIT_URL: str = "localhost"
+    RABBIT_USER: str = "mymonit"
+    RABBIT_PASSWORD: SecretStr
+    RABBIT_VHOST: str = "/"
+    RABBIT_EXCHANGE: str = "mymonit"
+    RABBIT_ROUTING: str = "measures"
+    RABBIT_QUEUE: str = "measures"
+    RABBIT_CA_FILE: str | None = None
+    ADAPTER_USER: str = "adapter"
+    ADAPTER_PASSWORD: SecretStr | None = None
+
+    REST_HOST: str = "127.0.0.1"
+    REST_PORT: int = Field(default=8000, ge=1, le=65535)
+    REST_WORKERS: int = Field(default=2, ge=1, le=64)
+    REST_THREADS: int = Field(default=8, ge=1, le=64)
+    REST_MAX_BODY_BYTES: int = Field(default=64 * 1024, ge=1024)
+
+    LOGSTASH_HOST: str | None = None
+    LOGSTASH_PORT: int = Field(default=5959, ge=1, le=65535)
+
+    FIREBASE_PROJECT_ID: str = "demo-mymonit"
+    GOOGLE_APPLICATION_CREDENTIALS: str | None = None
+    AUTH_REVOCATION_TTL: float = Field(default=5.0, ge=0, le=300)
+    FIREBASE_AUTH_EMULATOR_HOST: str | None = None
+
+    @model_validator(mode="after")
+    def _emulator_only_in_development(self) -> Settings:
+        if self.FIREBASE_AUTH_EMULATOR_HOST and self.MYMONIT_ENV is not Environment.DEVELOPMENT:
+            raise InsecureConfiguration(
+                "FIREBASE_AUTH_EMULATOR_HOST is set but MYMONIT_ENV is not 'development': "
+                "in emulator mode unsigned tokens are accepted, so the service refuses to start. "
+                "Unset FIREBASE_AUTH_EMULATOR_HOST in production, or set MYMONIT_ENV=development."
+            )
+        return self
+
+    def amqp_url(self, user: str | None = None, password: SecretStr | None = None) -> str:
+        """The broker URL with credentials; RABBIT_URL may be a bare host, as in the original."""
+        user = user or self.RABBIT_USER
+        secret = (password or self.RABBIT_PASSWORD).get_secret_value()
+        raw = self.RABBIT_URL if "://" in self.RABBIT_URL else f"amqp://{self.RABBIT_URL}"
+        parts = urlsplit(raw)
+        host = parts.hostname or "localhost"
+        host = f"[{host}]" if ":" in host else host
+        port = parts.port or (5671 if parts.scheme == "amqps" else 5672)
+        vhost = unquote(parts.path[1:]) if len(parts.path) > 1 else self.RABBIT_VHOST
+        credentials = f"{quote(user, safe='')}:{quote(secret, safe='')}"
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{parts.scheme}://{credentials}@{host}:{port}/{quote(vhost, safe='')}{query}"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the process environment (raises on missing secrets)."""
+    return Settings()

@@ -1,0 +1,66 @@
+"""The composition root: the only module that names concrete classes."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from mymonit.api.identity import RequestAuthenticator
+from mymonit.audit import AuditTrail
+from mymonit.auth.verifier import CachedAccountStatus, FirebaseAccountStatus, FirebaseTokenVerifier, firebase_app
+from mymonit.config import Settings
+from mymonit.ingest.broker import BrokerProbe
+from mymonit.services.experiments import ExperimentService
+from mymonit.services.measures import MeasureService, MeasureTypeService
+from mymonit.services.users import UserService
+from mymonit.storage.experiments import MySqlAssociationRepository, MySqlExperimentRepository
+from mymonit.storage.measure_types import MySqlMeasureTypeRepository
+from mymonit.storage.measure_writer import MySqlMeasureWriter
+from mymonit.storage.measures import MySqlMeasureReader
+from mymonit.storage.migrator import Migrator
+from mymonit.storage.pool import ConnectionPool, ConnectionSettings, Database
+from mymonit.storage.users import MySqlUserRepository
+
+
+def connection_settings(settings: Settings) -> ConnectionSettings:
+    return ConnectionSettings(
+        host=settings.DB_HOST, port=settings.DB_PORT, user=settings.DB_USER,
+        password=settings.DB_PASSWORD.get_secret_value(), database=settings.DB_DATABASE,
+    )
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    audit_trail = providers.Singleton(AuditTrail)
+
+    pool = providers.Singleton(
+        ConnectionPool, providers.Callable(connection_settings, settings), size=settings.provided.DB_POOL_SIZE,
+    )
+    database = providers.Singleton(Database, pool)
+    migrator = providers.Factory(Migrator, database)
+
+    user_repository = providers.Singleton(MySqlUserRepository, database)
+    experiment_repository = providers.Singleton(MySqlExperimentRepository, database)
+    association_repository = providers.Singleton(MySqlAssociationRepository, database)
+    measure_type_repository = providers.Singleton(MySqlMeasureTypeRepository, database)
+    measure_reader = providers.Singleton(MySqlMeasureReader, database)
+    measure_writer = providers.Singleton(MySqlMeasureWriter, database)
+
+    user_service = providers.Singleton(UserService, user_repository)
+    experiment_service = providers.Singleton(
+        ExperimentService, experiment_repository, association_repository, user_repository,
+    )
+    measure_type_service = providers.Singleton(MeasureTypeService, measure_type_repository)
+    measure_service = providers.Singleton(
+        MeasureService, measure_reader, association_repository, measure_type_service,
+    )
+
+    firebase = providers.Singleton(
+        firebase_app, settings.provided.FIREBASE_PROJECT_ID, settings.provided.GOOGLE_APPLICATION_CREDENTIALS,
+    )
+    account_status = providers.Singleton(
+        CachedAccountStatus, providers.Singleton(FirebaseAccountStatus, firebase),
+        ttl=settings.provided.AUTH_REVOCATION_TTL,
+    )
+    token_verifier = providers.Singleton(FirebaseTokenVerifier, firebase, account_status)
+    authenticator = providers.Singleton(RequestAuthenticator, token_verifier, user_service)
+    broker_probe = providers.Singleton(BrokerProbe, settings)

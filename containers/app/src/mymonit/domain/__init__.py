@@ -1,0 +1,1 @@
+"""The model: values and rules that need nothing but the standard library."""

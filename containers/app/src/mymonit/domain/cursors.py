@@ -1,0 +1,37 @@
+"""Opaque keyset cursors: where the previous page of measures ended, for the next page's query."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+from mymonit.domain.errors import InvalidRequest
+from mymonit.domain.queries import Cursor, Order
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def encode_cursor(cursor: Cursor, experiment_id: int, order: Order) -> str:
+    micros = (cursor.ts - EPOCH) // MICROSECOND
+    raw = orjson.dumps([1, experiment_id, order.value, micros, cursor.id])
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(text: str, experiment_id: int, order: Order) -> Cursor:
+    """The position a cursor names; raises `InvalidRequest` if it is malformed or was made for another query."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        version, exp, direction, micros, row_id = orjson.loads(raw)
+        valid = version == 1 and isinstance(micros, int) and isinstance(row_id, int) and row_id > 0
+        ts = EPOCH + micros * MICROSECOND if valid else None
+    except (binascii.Error, orjson.JSONDecodeError, ValueError, TypeError, OverflowError, OSError):
+        ts = None
+    if ts is None:
+        raise InvalidRequest("the cursor is malformed; use the Link header as given")
+    if exp != experiment_id or direction != order.value:
+        raise InvalidRequest("the cursor belongs to another query (experiment or order)")
+    return Cursor(ts, row_id)

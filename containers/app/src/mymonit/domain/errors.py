@@ -1,0 +1,92 @@
+"""What can go wrong, named for what happened. The API maps these to HTTP in one place."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every expected failure; the message is safe to show to the caller."""
+
+
+class NotFound(DomainError):
+    """The addressed object does not exist (or the caller may not know that it does)."""
+
+
+class UnknownExperiment(NotFound):
+    def __init__(self, experiment: object) -> None:
+        super().__init__(f"experiment {experiment} does not exist")
+
+
+class UnknownUser(NotFound):
+    def __init__(self, user_id: str) -> None:
+        super().__init__(f"user {user_id} does not exist")
+
+
+class UnknownMeasureType(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"measure type {name!r} does not exist")
+
+
+class Conflict(DomainError):
+    """The change would break a uniqueness rule."""
+
+
+class DuplicateExperiment(Conflict):
+    def __init__(self) -> None:
+        super().__init__("an experiment with this name already exists")
+
+
+class DuplicateUser(Conflict):
+    def __init__(self, field: str) -> None:
+        super().__init__(f"a user with this {field} already exists")
+        self.field = field
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not do this."""
+
+
+class AdminOnly(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("only an ADMIN may do this")
+
+
+class NotAssociated(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("you are not associated with this experiment")
+
+
+class AdminsCannotReadMeasures(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("an ADMIN cannot read measures; measures are for associated scientists")
+
+
+class NotAScientist(DomainError):
+    """Only SCIENTIST users can be associated with experiments."""
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__(f"user {user_id} is not a SCIENTIST")
+
+
+class InvalidRequest(DomainError):
+    """A request is well-formed but its values make no sense (e.g. from after to)."""
+
+
+class Unauthenticated(DomainError):
+    """No credentials, or credentials that cannot be trusted."""
+
+
+class TokenRejected(Unauthenticated):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class UnregisteredUser(Forbidden):
+    """The token is genuine but names no registered (or an erased) user."""
+
+    def __init__(self) -> None:
+        super().__init__("this account is not registered with MyMONIT")
+
+
+class Unavailable(Exception):
+    """A backing service (database, broker) cannot be reached right now; retrying may help."""

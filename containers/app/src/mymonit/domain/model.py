@@ -1,0 +1,78 @@
+"""Entities and values of MyMONIT."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from mymonit.domain.personal import Personal
+
+
+class Role(StrEnum):
+    ADMIN = "ADMIN"
+    SCIENTIST = "SCIENTIST"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A staff member. `username` is the Firebase uid that binds a token to this user.
+
+    Name, email and username are personal data (GDPR): they are wrapped in `Personal`, which
+    never shows its value in `repr`/`str`, so a user logged by mistake leaks nothing.
+    """
+
+    user_id: str
+    name: Personal
+    username: Personal
+    email: Personal
+    role: Role
+    erased_at: datetime | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Experiment:
+    experiment_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureType:
+    type_id: int
+    name: str
+    symbol: str
+    quantity: str
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    experiment: str
+    measure_type: str
+    timestamp: datetime
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """Aggregate of the measures of one type in [start, start + width)."""
+
+    measure_type: str
+    start: datetime
+    count: int
+    min: float
+    max: float
+    mean: float
+
+
+@dataclass(frozen=True, slots=True)
+class Association:
+    experiment_id: int
+    user_ids: tuple[str, ...] = field(default_factory=tuple)

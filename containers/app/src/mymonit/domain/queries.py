@@ -1,0 +1,68 @@
+"""Values that describe what a caller asks of the measures of one experiment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+MAX_PAGE = 10_000
+DEFAULT_PAGE = 1_000
+MAX_BUCKETS = 10_000
+DEFAULT_BUCKETS = 1_000
+
+
+class Order(StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where the previous page ended: the last row's timestamp and id (ids break ties)."""
+
+    ts: datetime
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """Half-open [start, end); either bound may be open."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureQuery:
+    experiment_id: int
+    range: TimeRange
+    type_id: int | None = None
+    limit: int = DEFAULT_PAGE
+    order: Order = Order.ASC
+    after: Cursor | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateQuery:
+    experiment_id: int
+    start: datetime
+    end: datetime
+    width: timedelta
+    type_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRow:
+    """A measure as read back, with the id that pagination needs."""
+
+    id: int
+    type_id: int
+    ts: datetime
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurePage:
+    rows: list[MeasureRow]
+    next_cursor: Cursor | None

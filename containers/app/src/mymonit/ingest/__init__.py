@@ -1,0 +1,1 @@
+"""AMQP: broker connection settings and probes (the consumer builds on these)."""

@@ -1,0 +1,1 @@
+"""Use cases: the rules of who may do what, over the storage ports."""

@@ -1,0 +1,26 @@
+"""The permission matrix, in one place."""
+
+from __future__ import annotations
+
+from mymonit.domain.errors import AdminOnly, AdminsCannotReadMeasures, NotAssociated
+from mymonit.domain.model import Experiment, User
+from mymonit.services.ports import AssociationRepository
+
+
+def require_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise AdminOnly
+
+
+def require_measure_reader(actor: User, experiment_id: int, associations: AssociationRepository) -> Experiment:
+    """Only a SCIENTIST associated with the experiment reads its measures (the original's rule).
+
+    An unknown experiment and one the scientist is not associated with answer alike, so the
+    answer tells nothing about which experiment ids exist.
+    """
+    if actor.is_admin:
+        raise AdminsCannotReadMeasures
+    experiment = associations.associated_experiment(actor.user_id, experiment_id)
+    if experiment is None:
+        raise NotAssociated
+    return experiment

@@ -1,0 +1,83 @@
+"""The storage ports the services depend on. Storage adapters and the unit tests' fakes implement them.
+
+Every method may raise `mymonit.domain.errors.Unavailable` when the database cannot be reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Protocol
+
+from mymonit.domain.model import Bucket, Experiment, MeasureType, Role, User
+from mymonit.domain.queries import AggregateQuery, MeasurePage, MeasureQuery, MeasureRow
+
+
+class UserRepository(Protocol):
+    def by_id(self, user_id: str) -> User | None: ...
+
+    def by_username(self, username: str) -> User | None:
+        """The active (not erased) user bound to this Firebase uid."""
+        ...
+
+    def all(self) -> list[User]: ...
+
+    def add(self, user: User) -> None:
+        """Raises `DuplicateUser` naming the field that collides."""
+        ...
+
+    def update(self, user_id: str, *, name: str, email: str, username: str, role: Role) -> None:
+        """Raises `DuplicateUser` on a collision."""
+        ...
+
+    def erase(self, user_id: str, at: datetime) -> None:
+        """Remove name, email and uid and every association; keep the id for the audit trail."""
+        ...
+
+
+class ExperimentRepository(Protocol):
+    def all(self) -> list[Experiment]: ...
+
+    def for_user(self, user_id: str) -> list[Experiment]: ...
+
+    def by_id(self, experiment_id: int) -> Experiment | None: ...
+
+    def add(self, name: str) -> Experiment:
+        """Raises `DuplicateExperiment`."""
+        ...
+
+    def rename(self, experiment_id: int, name: str) -> None:
+        """Raises `DuplicateExperiment`."""
+        ...
+
+
+class AssociationRepository(Protocol):
+    def all(self) -> dict[int, list[str]]: ...
+
+    def is_associated(self, user_id: str, experiment_id: int) -> bool: ...
+
+    def associated_experiment(self, user_id: str, experiment_id: int) -> Experiment | None:
+        """The experiment if this user is associated with it, else None (one round trip)."""
+        ...
+
+    def grant(self, user_id: str, experiment_id: int) -> bool:
+        """True if the association is new."""
+        ...
+
+    def revoke(self, user_id: str, experiment_id: int) -> bool:
+        """True if there was an association to remove."""
+        ...
+
+
+class MeasureTypeRepository(Protocol):
+    def all(self) -> list[MeasureType]: ...
+
+
+class MeasureReader(Protocol):
+    def page(self, query: MeasureQuery) -> MeasurePage: ...
+
+    def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> list[Bucket]: ...
+
+    def stream(self, query: MeasureQuery, chunk: int = 5_000) -> Iterator[list[MeasureRow]]:
+        """Every row of the query in chunks, holding at most one chunk in memory."""
+        ...

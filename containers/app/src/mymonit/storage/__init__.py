@@ -1,0 +1,1 @@
+"""MySQL/MariaDB adapters: connection pool, migrations, repositories, bulk measure writer."""

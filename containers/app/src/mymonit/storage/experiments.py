@@ -1,0 +1,109 @@
+"""Experiments and their associations with scientists in MySQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mysql.connector
+
+from mymonit.domain.errors import DuplicateExperiment
+from mymonit.domain.model import Experiment
+from mymonit.storage.pool import Connection, Database, fetch_all
+from mymonit.storage.sql import duplicate_key, execute
+
+
+def _experiment(row: tuple[Any, ...]) -> Experiment:
+    return Experiment(experiment_id=int(row[0]), name=str(row[1]))
+
+
+class MySqlExperimentRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def all(self) -> list[Experiment]:
+        sql = "SELECT experiment_id, name FROM experiments ORDER BY experiment_id"
+        rows = self._db.run(lambda c: fetch_all(c, sql))
+        return [_experiment(row) for row in rows]
+
+    def for_user(self, user_id: str) -> list[Experiment]:
+        sql = (
+            "SELECT e.experiment_id, e.name FROM experiments e"
+            " JOIN user_experiments ue ON ue.experiment_id = e.experiment_id"
+            " WHERE ue.user_id = %s ORDER BY e.experiment_id"
+        )
+        return [_experiment(row) for row in self._db.run(lambda c: fetch_all(c, sql, (user_id,)))]
+
+    def by_id(self, experiment_id: int) -> Experiment | None:
+        sql = "SELECT experiment_id, name FROM experiments WHERE experiment_id = %s"
+        rows = self._db.run(lambda c: fetch_all(c, sql, (experiment_id,)))
+        return _experiment(rows[0]) if rows else None
+
+    def by_name(self, name: str) -> Experiment | None:
+        sql = "SELECT experiment_id, name FROM experiments WHERE name = %s"
+        rows = self._db.run(lambda c: fetch_all(c, sql, (name,)))
+        return _experiment(rows[0]) if rows else None
+
+    def add(self, name: str) -> Experiment:
+        def work(connection: Connection) -> Experiment:
+            cursor = connection.cursor()
+            try:
+                cursor.execute("INSERT INTO experiments (name) VALUES (%s)", (name,))
+                connection.commit()
+                return Experiment(experiment_id=int(cursor.lastrowid or 0), name=name)
+            finally:
+                cursor.close()
+
+        try:
+            return self._db.run(work, retry=False)
+        except mysql.connector.IntegrityError as error:
+            if duplicate_key(error):
+                raise DuplicateExperiment from error
+            raise
+
+    def rename(self, experiment_id: int, name: str) -> None:
+        try:
+            sql = "UPDATE experiments SET name = %s WHERE experiment_id = %s"
+            self._db.run(lambda c: execute(c, sql, (name, experiment_id)))
+        except mysql.connector.IntegrityError as error:
+            if duplicate_key(error):
+                raise DuplicateExperiment from error
+            raise
+
+
+class MySqlAssociationRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def all(self) -> dict[int, list[str]]:
+        sql = (
+            "SELECT e.experiment_id, ue.user_id FROM experiments e"
+            " LEFT JOIN user_experiments ue ON ue.experiment_id = e.experiment_id"
+            " ORDER BY e.experiment_id, ue.user_id"
+        )
+        result: dict[int, list[str]] = {}
+        for experiment_id, user_id in self._db.run(lambda c: fetch_all(c, sql)):
+            users = result.setdefault(int(experiment_id), [])
+            if user_id is not None:
+                users.append(str(user_id))
+        return result
+
+    def is_associated(self, user_id: str, experiment_id: int) -> bool:
+        sql = "SELECT 1 FROM user_experiments WHERE user_id = %s AND experiment_id = %s"
+        return bool(self._db.run(lambda c: fetch_all(c, sql, (user_id, experiment_id))))
+
+    def associated_experiment(self, user_id: str, experiment_id: int) -> Experiment | None:
+        sql = (
+            "SELECT e.experiment_id, e.name FROM experiments e"
+            " JOIN user_experiments ue ON ue.experiment_id = e.experiment_id"
+            " WHERE ue.user_id = %s AND e.experiment_id = %s"
+        )
+        rows = self._db.run(lambda c: fetch_all(c, sql, (user_id, experiment_id)))
+        return _experiment(rows[0]) if rows else None
+
+    def grant(self, user_id: str, experiment_id: int) -> bool:
+        sql = "INSERT IGNORE INTO user_experiments (user_id, experiment_id) VALUES (%s, %s)"
+        return self._db.run(lambda c: execute(c, sql, (user_id, experiment_id))) > 0
+
+    def revoke(self, user_id: str, experiment_id: int) -> bool:
+        sql = "DELETE FROM user_experiments WHERE user_id = %s AND experiment_id = %s"
+        return self._db.run(lambda c: execute(c, sql, (user_id, experiment_id))) > 0

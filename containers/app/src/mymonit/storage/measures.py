@@ -1,0 +1,117 @@
+"""Reads of measures: keyset pages, bucketed aggregates and chunked streams, all index-only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mymonit.domain.model import Bucket
+from mymonit.domain.queries import (
+    AggregateQuery,
+    Cursor,
+    MeasurePage,
+    MeasureQuery,
+    MeasureRow,
+    Order,
+)
+from mymonit.storage.pool import Database, fetch_all
+
+
+def to_db(moment: datetime) -> datetime:
+    """DATETIME columns hold naive UTC."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def from_db(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC)
+
+
+def _where(query: MeasureQuery) -> tuple[str, list[Any]]:
+    clauses: list[str] = ["experiment_id = %s"]
+    params: list[Any] = [query.experiment_id]
+    if query.type_id is not None:
+        clauses.append("type_id = %s")
+        params.append(query.type_id)
+    if query.range.start is not None:
+        clauses.append("ts >= %s")
+        params.append(to_db(query.range.start))
+    if query.range.end is not None:
+        clauses.append("ts < %s")
+        params.append(to_db(query.range.end))
+    if query.after is not None:
+        op = ">" if query.order is Order.ASC else "<"
+        clauses.append(f"(ts {op} %s OR (ts = %s AND id {op} %s))")
+        ts = to_db(query.after.ts)
+        params += [ts, ts, query.after.id]
+    return " AND ".join(clauses), params
+
+
+def page_sql(query: MeasureQuery) -> tuple[str, tuple[Any, ...]]:
+    """The SELECT of one page (one row more than asked, to know whether a next page exists)."""
+    where, params = _where(query)
+    direction = "ASC" if query.order is Order.ASC else "DESC"
+    index = "ix_measures_experiment_type_ts" if query.type_id is not None else "ix_measures_experiment_ts"
+    # Only fixed fragments are interpolated; every value is a bound parameter.
+    sql = (
+        f"SELECT id, type_id, ts, value FROM measures FORCE INDEX ({index}) WHERE {where}"  # noqa: S608  # nosec B608
+        f" ORDER BY ts {direction}, id {direction} LIMIT %s"
+    )
+    return sql, (*params, query.limit + 1)
+
+
+def aggregate_sql(query: AggregateQuery) -> tuple[str, tuple[Any, ...]]:
+    width_us = max(1, int(query.width / timedelta(microseconds=1)))
+    start = to_db(query.start)
+    clauses = "experiment_id = %s AND ts >= %s AND ts < %s"
+    params: list[Any] = [start, width_us, query.experiment_id, start, to_db(query.end)]
+    if query.type_id is not None:
+        clauses += " AND type_id = %s"
+        params.append(query.type_id)
+    # Only fixed fragments are interpolated; every value is a bound parameter.
+    sql = (
+        "SELECT type_id, FLOOR(TIMESTAMPDIFF(MICROSECOND, %s, ts) / %s) AS bucket,"  # noqa: S608  # nosec B608
+        " COUNT(*), MIN(value), MAX(value), AVG(value)"
+        f" FROM measures WHERE {clauses} GROUP BY type_id, bucket ORDER BY type_id, bucket"
+    )
+    return sql, tuple(params)
+
+
+class MySqlMeasureReader:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def page(self, query: MeasureQuery) -> MeasurePage:
+        sql, params = page_sql(query)
+        rows = self._db.run(lambda c: fetch_all(c, sql, params))
+        measures = [MeasureRow(int(r[0]), int(r[1]), from_db(r[2]), float(r[3])) for r in rows[: query.limit]]
+        more = len(rows) > query.limit
+        cursor = Cursor(measures[-1].ts, measures[-1].id) if more and measures else None
+        return MeasurePage(measures, cursor)
+
+    def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> list[Bucket]:
+        sql, params = aggregate_sql(query)
+        rows = self._db.run(lambda c: fetch_all(c, sql, params))
+        return [
+            Bucket(
+                measure_type=type_names.get(int(r[0]), str(r[0])),
+                start=query.start + query.width * int(r[1]),
+                count=int(r[2]), min=float(r[3]), max=float(r[4]), mean=float(r[5]),
+            )
+            for r in rows
+        ]
+
+    def stream(self, query: MeasureQuery, chunk: int = 5_000) -> Iterator[list[MeasureRow]]:
+        """Keyset chunks: each a short query, so no connection is held while the client reads."""
+        current = MeasureQuery(
+            query.experiment_id, query.range, query.type_id, chunk, query.order, query.after
+        )
+        while True:
+            page = self.page(current)
+            if page.rows:
+                yield page.rows
+            if page.next_cursor is None:
+                return
+            current = MeasureQuery(
+                query.experiment_id, query.range, query.type_id, chunk, query.order, page.next_cursor
+            )

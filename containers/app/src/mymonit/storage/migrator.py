@@ -1,0 +1,93 @@
+"""Versioned schema migrations: numbered SQL files applied once each, in order, under a lock."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from mymonit.storage.pool import Connection, Database, fetch_all
+
+log = logging.getLogger(__name__)
+_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_LOCK = "mymonit_migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    def statements(self) -> list[str]:
+        """Split on `;` at line ends; the migration files keep one statement per terminator."""
+        body = "\n".join(line for line in self.sql.splitlines() if not line.lstrip().startswith("--"))
+        return [part.strip() for part in re.split(r";\s*$", body, flags=re.M) if part.strip()]
+
+
+def available_migrations() -> list[Migration]:
+    folder = resources.files("mymonit.storage") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda m: m.version)
+
+
+class Migrator:
+    """Brings a database to the newest schema. Safe to run from several processes at once."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def upgrade(self) -> list[Migration]:
+        """Apply every migration not yet recorded; returns those applied now."""
+        return self._database.run(self._upgrade, retry=False)
+
+    def current_version(self) -> int:
+        def read(connection: Connection) -> int:
+            _ensure_table(connection)
+            rows = fetch_all(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+            return int(rows[0][0])
+
+        return self._database.run(read)
+
+    def _upgrade(self, connection: Connection) -> list[Migration]:
+        _ensure_table(connection)
+        if fetch_all(connection, "SELECT GET_LOCK(%s, 60)", (_LOCK,))[0][0] != 1:
+            raise RuntimeError("another process holds the migration lock for over 60 s")
+        try:
+            done = {int(row[0]) for row in fetch_all(connection, "SELECT version FROM schema_migrations")}
+            pending = [m for m in available_migrations() if m.version not in done]
+            for migration in pending:
+                _apply(connection, migration)
+            return pending
+        finally:
+            fetch_all(connection, "SELECT RELEASE_LOCK(%s)", (_LOCK,))
+
+
+def _ensure_table(connection: Connection) -> None:
+    cursor = connection.cursor()
+    cursor.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INT NOT NULL PRIMARY KEY, name VARCHAR(128) NOT NULL,"
+        " applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB"
+    )
+    cursor.close()
+
+
+def _apply(connection: Connection, migration: Migration) -> None:
+    log.info("applying migration %04d_%s", migration.version, migration.name)
+    cursor = connection.cursor()
+    try:
+        for statement in migration.statements():
+            cursor.execute(statement)
+        cursor.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
+            (migration.version, migration.name),
+        )
+        connection.commit()
+    finally:
+        cursor.close()

@@ -1,0 +1,225 @@
+"""A thread-safe connection pool that survives a database restart.
+
+Each borrower gets a connection of its own (never shared across threads). A connection that fails
+with a connection-level error is discarded and so is every connection opened before it (they all
+talked to the server that went away); the next borrower opens a fresh one. Reads that fail that way
+are retried once on a fresh connection by `Database.run`, so one restart costs no request that
+arrives after the server is back.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import mysql.connector
+from mysql.connector import errorcode
+from mysql.connector.abstracts import MySQLConnectionAbstract
+from mysql.connector.pooling import PooledMySQLConnection
+
+from mymonit.domain.errors import Unavailable
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Connection = MySQLConnectionAbstract | PooledMySQLConnection
+
+# Server error codes that mean "this connection is gone", not "this statement is wrong".
+_LOST_CONNECTION = {
+    errorcode.CR_SERVER_GONE_ERROR,
+    errorcode.CR_SERVER_LOST,
+    errorcode.CR_CONNECTION_ERROR,
+    errorcode.CR_CONN_HOST_ERROR,
+    errorcode.ER_SERVER_SHUTDOWN,
+    errorcode.ER_CON_COUNT_ERROR,
+    1927,  # ER_CONNECTION_KILLED (MariaDB)
+    4031,  # ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8)
+}
+
+
+def is_connection_error(error: BaseException) -> bool:
+    """True when the error says the connection or server is gone (worth a reconnect)."""
+    if isinstance(error, mysql.connector.InterfaceError):
+        return True
+    if isinstance(error, mysql.connector.Error):
+        return error.errno in _LOST_CONNECTION or error.errno is None or error.errno < 0
+    return isinstance(error, (ConnectionError, OSError))
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+    connect_timeout: float = 5.0
+
+    def __repr__(self) -> str:
+        return f"ConnectionSettings({self.user}@{self.host}:{self.port}/{self.database})"
+
+
+@dataclass(slots=True)
+class _Pooled:
+    connection: Connection
+    generation: int
+
+
+class ConnectionPool:
+    """At most `size` connections; `borrow()` blocks up to `timeout` seconds for a free one."""
+
+    def __init__(self, settings: ConnectionSettings, size: int = 8, timeout: float = 10.0) -> None:
+        self._settings = settings
+        self._timeout = timeout
+        self._idle: queue.LifoQueue[_Pooled] = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(size)
+        self._generation = 0
+        self._lock = threading.Lock()
+
+    def _open(self) -> _Pooled:
+        s = self._settings
+        try:
+            connection = mysql.connector.connect(
+                host=s.host, port=s.port, user=s.user, password=s.password,
+                database=s.database or None, connection_timeout=int(s.connect_timeout),
+                use_pure=False, autocommit=False, charset="utf8mb4",
+                collation="utf8mb4_unicode_ci", time_zone="+00:00",
+            )
+        except mysql.connector.Error as error:
+            raise Unavailable(f"database unreachable: {error.msg or error}") from error
+        return _Pooled(connection, self._generation)
+
+    def _take(self) -> _Pooled:
+        while True:
+            try:
+                pooled = self._idle.get_nowait()
+            except queue.Empty:
+                return self._open()
+            if pooled.generation == self._generation:
+                return pooled
+            _close_quietly(pooled.connection)
+
+    def invalidate(self) -> None:
+        """Forget every connection opened so far (called when one of them found the server gone)."""
+        with self._lock:
+            self._generation += 1
+
+    @contextmanager
+    def borrow(self) -> Iterator[Connection]:
+        """A connection for this thread alone; rolled back and returned to the pool afterwards."""
+        if not self._slots.acquire(timeout=self._timeout):
+            raise Unavailable("no database connection free; the service is overloaded")
+        try:
+            pooled = self._take()
+            try:
+                yield pooled.connection
+            except BaseException as error:
+                if is_connection_error(error):
+                    self.invalidate()
+                    _close_quietly(pooled.connection)
+                    raise
+                _rollback_or_drop(pooled, self)
+                raise
+            else:
+                _rollback_or_drop(pooled, self)
+        finally:
+            self._slots.release()
+
+    def close(self) -> None:
+        self.invalidate()
+        while not self._idle.empty():
+            _close_quietly(self._idle.get_nowait().connection)
+
+    def _give_back(self, pooled: _Pooled) -> None:
+        if pooled.generation == self._generation:
+            self._idle.put(pooled)
+        else:
+            _close_quietly(pooled.connection)
+
+
+def _rollback_or_drop(pooled: _Pooled, pool: ConnectionPool) -> None:
+    try:
+        if pooled.connection.in_transaction:
+            pooled.connection.rollback()
+    except mysql.connector.Error:
+        pool.invalidate()
+        _close_quietly(pooled.connection)
+        return
+    pool._give_back(pooled)  # noqa: SLF001  # module-private helper of the pool
+
+
+def _close_quietly(connection: Connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # closing a dead connection may fail in many ways
+        log.debug("closing a dead database connection failed", exc_info=True)
+
+
+class Database:
+    """Runs units of work on pooled connections and maps driver failures to `Unavailable`."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self._pool = pool
+
+    def run(self, work: Callable[[Connection], T], *, retry: bool = True) -> T:
+        """Run `work(connection)`; a lost connection is retried once on a fresh one if `retry`.
+
+        Only idempotent work (reads, or writes inside one transaction that `work` commits) may be
+        retried. Raises `Unavailable` when the server cannot be reached.
+        """
+        attempts = 2 if retry else 1
+        for attempt in range(attempts):
+            try:
+                with self._pool.borrow() as connection:
+                    return work(connection)
+            except Unavailable:
+                if attempt + 1 == attempts:
+                    raise
+            except (mysql.connector.Error, OSError) as error:
+                if not is_connection_error(error):
+                    raise
+                log.warning("database connection lost (%s); %s", error,
+                            "retrying" if attempt + 1 < attempts else "giving up")
+                if attempt + 1 == attempts:
+                    raise Unavailable("database connection lost") from error
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A pooled connection for work that streams (no retry: the caller consumes rows)."""
+        try:
+            with self._pool.borrow() as connection:
+                yield connection
+        except (mysql.connector.Error, OSError) as error:
+            if is_connection_error(error):
+                raise Unavailable("database connection lost") from error
+            raise
+
+    def ping(self) -> bool:
+        def _ping(connection: Connection) -> bool:
+            cursor = connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+            cursor.close()
+            return True
+
+        try:
+            return self.run(_ping)
+        except Unavailable:
+            return False
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def fetch_all(connection: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()

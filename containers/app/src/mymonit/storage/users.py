@@ -1,0 +1,80 @@
+"""Users in MySQL; personal columns go in and out wrapped in `Personal`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import mysql.connector
+
+from mymonit.domain.errors import DuplicateUser
+from mymonit.domain.model import Role, User
+from mymonit.domain.personal import Personal
+from mymonit.storage.pool import Connection, Database, fetch_all
+from mymonit.storage.sql import duplicate_key, execute
+
+_SELECT = "SELECT user_id, name, username, email, role, erased_at FROM users"
+_KEY_FIELDS = {"PRIMARY": "user_id", "uq_users_username": "username", "uq_users_email": "email"}
+
+
+def _user(row: tuple[Any, ...]) -> User:
+    return User(
+        user_id=row[0], name=Personal(row[1]), username=Personal(row[2]), email=Personal(row[3]),
+        role=Role(row[4]), erased_at=row[5],
+    )
+
+
+def _raise_duplicate(error: mysql.connector.Error) -> None:
+    key = duplicate_key(error)
+    if key is not None:
+        raise DuplicateUser(_KEY_FIELDS.get(key, key)) from error
+
+
+class MySqlUserRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def by_id(self, user_id: str) -> User | None:
+        rows = self._db.run(lambda c: fetch_all(c, _SELECT + " WHERE user_id = %s", (user_id,)))
+        return _user(rows[0]) if rows else None
+
+    def by_username(self, username: str) -> User | None:
+        sql = _SELECT + " WHERE username = %s AND erased_at IS NULL"
+        rows = self._db.run(lambda c: fetch_all(c, sql, (username,)))
+        return _user(rows[0]) if rows else None
+
+    def all(self) -> list[User]:
+        rows = self._db.run(lambda c: fetch_all(c, _SELECT + " ORDER BY user_id"))
+        return [_user(row) for row in rows]
+
+    def add(self, user: User) -> None:
+        sql = "INSERT INTO users (user_id, name, username, email, role) VALUES (%s, %s, %s, %s, %s)"
+        params = (user.user_id, user.name.reveal(), user.username.reveal(), user.email.reveal(), user.role.value)
+        self._write(sql, params)
+
+    def update(self, user_id: str, *, name: str, email: str, username: str, role: Role) -> None:
+        sql = "UPDATE users SET name = %s, email = %s, username = %s, role = %s WHERE user_id = %s"
+        self._write(sql, (name, email, username, role.value, user_id))
+
+    def erase(self, user_id: str, at: datetime) -> None:
+        def work(connection: Connection) -> None:
+            cursor = connection.cursor()
+            try:
+                cursor.execute("DELETE FROM user_experiments WHERE user_id = %s", (user_id,))
+                cursor.execute(
+                    "UPDATE users SET name = NULL, email = NULL, username = NULL, erased_at = %s"
+                    " WHERE user_id = %s",
+                    (at, user_id),
+                )
+                connection.commit()
+            finally:
+                cursor.close()
+
+        self._db.run(work)
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        try:
+            self._db.run(lambda c: execute(c, sql, params))
+        except mysql.connector.IntegrityError as error:
+            _raise_duplicate(error)
+            raise

@@ -1,0 +1,82 @@
+"""DESIGN.md's permission matrix, one row per (service method, kind of caller).
+
+The callers: A001 (ADMIN), S001 (SCIENTIST associated with experiment 1) and S002 (SCIENTIST
+associated with experiment 2 only). Every call addresses experiment 1 or another user, S003.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from builders import T0
+from fakes import InMemoryStore, Services
+
+from mymonit.domain.errors import AdminOnly, AdminsCannotReadMeasures, NotAssociated
+from mymonit.domain.model import Role, User
+from mymonit.services.measures import MeasureFilter
+from mymonit.services.users import NewUser, UserChanges
+
+Call = Callable[[Services, User], object]
+
+CALLS: dict[str, Call] = {
+    "list users": lambda s, actor: s.users.all_users(actor),
+    "read another user": lambda s, actor: s.users.get(actor, "S003"),
+    "register a user": lambda s, actor: s.users.create(
+        actor, NewUser("S100", "Ada Lovelace", "uid-s100", "ada@home.cern", Role.SCIENTIST)),
+    "update another user": lambda s, actor: s.users.update(
+        actor, "S003", UserChanges("New Name", "new@home.cern")),
+    "erase another user": lambda s, actor: s.users.erase(actor, "S003"),
+    "list experiments": lambda s, actor: s.experiments.visible_to(actor),
+    "create an experiment": lambda s, actor: s.experiments.create(actor, "new-experiment"),
+    "rename an experiment": lambda s, actor: s.experiments.rename(actor, 1, "renamed"),
+    "list associations": lambda s, actor: s.experiments.associations(actor),
+    "grant an association": lambda s, actor: s.experiments.grant(actor, 1, "S003"),
+    "revoke an association": lambda s, actor: s.experiments.revoke(actor, 1, "S001"),
+    "list measure types": lambda s, actor: s.measure_types.all(),  # noqa: ARG005  # any caller
+    "read a page of measures": lambda s, actor: s.measures.page(actor, 1, MeasureFilter()),
+    "export measures": lambda s, actor: s.measures.export(actor, 1, MeasureFilter()),
+    "aggregate measures": lambda s, actor: s.measures.aggregate(actor, 1, T0, T0 + timedelta(hours=1)),
+}
+
+ALLOWED = None
+ADMIN_ONLY = {"list users", "read another user", "register a user", "update another user", "erase another user",
+              "create an experiment", "rename an experiment", "list associations", "grant an association",
+              "revoke an association"}
+ANY_USER = {"list experiments", "list measure types"}
+MEASURE_READS = {"read a page of measures", "export measures", "aggregate measures"}
+
+EXPECTED: dict[tuple[str, str], type[Exception] | None] = {}
+for call in ADMIN_ONLY:
+    EXPECTED |= {(call, "admin"): ALLOWED, (call, "associated"): AdminOnly, (call, "unassociated"): AdminOnly}
+for call in ANY_USER:
+    EXPECTED |= {(call, "admin"): ALLOWED, (call, "associated"): ALLOWED, (call, "unassociated"): ALLOWED}
+for call in MEASURE_READS:
+    EXPECTED |= {(call, "admin"): AdminsCannotReadMeasures, (call, "associated"): ALLOWED,
+                 (call, "unassociated"): NotAssociated}
+
+CALLERS = {"admin": "A001", "associated": "S001", "unassociated": "S002"}
+
+
+def test_the_matrix_covers_every_call_for_every_kind_of_caller() -> None:
+    assert set(EXPECTED) == {(call, caller) for call in CALLS for caller in CALLERS}
+
+
+@pytest.mark.parametrize(
+    ("call", "caller", "refusal"),
+    [pytest.param(call, caller, refusal, id=f"{caller} - {call} - {refusal.__name__ if refusal else 'allowed'}")
+     for (call, caller), refusal in sorted(EXPECTED.items(), key=lambda item: item[0])],
+)
+def test_each_service_call_is_allowed_or_refused_as_the_permission_matrix_says(
+    services: Services, store: InMemoryStore, call: str, caller: str, refusal: type[Exception] | None,
+) -> None:
+    actor = store.users[CALLERS[caller]]
+    before = (dict(store.users), dict(store.experiments), set(store.associations))
+
+    if refusal is None:
+        CALLS[call](services, actor)
+    else:
+        with pytest.raises(refusal):
+            CALLS[call](services, actor)
+        assert (dict(store.users), dict(store.experiments), set(store.associations)) == before
