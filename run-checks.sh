@@ -56,6 +56,15 @@ main() {
     check unit-tests pytest_run unit
     ((fast)) || check integration-tests pytest_run integration
     check coverage coverage_report
+    # Further checks (deployment files, end-to-end tests, ...) live one file each in
+    # scripts/checks/: each defines checks_NAME(), called with $fast, which runs `check ...`.
+    local file name
+    for file in scripts/checks/*.sh; do
+        [[ -e "$file" ]] || continue
+        . "$file"
+        name="$(basename "$file" .sh)"
+        "checks_${name//-/_}" "$fast"
+    done
 
     if ((${#FAILED[@]})); then
         die "failed: ${FAILED[*]}"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The infrastructure of MyMONIT: MariaDB/MySQL, RabbitMQ and the Firebase Auth
 # Emulator. With a Docker engine it uses docker compose; otherwise it installs
-# and runs the servers natively (Debian, root, no systemd needed), loopback only.
+# and runs the servers natively (Debian, root, no systemd needed), loopback only:
+# MariaDB 127.0.0.1:3306, RabbitMQ 127.0.0.1:5672 (AMQP) and 5671 (AMQPS, CA in
+# .run/tls/ca.crt), management http://127.0.0.1:15672, Auth Emulator 127.0.0.1:9099.
 #
 #   ./run-infra.sh [start]   start what is not running; safe to repeat
 #   ./run-infra.sh stop      stop the servers
@@ -13,21 +15,24 @@ cd "$(dirname "$0")"
 
 . scripts/lib/common.sh
 . scripts/lib/packages.sh
+. scripts/lib/tls.sh
 . scripts/lib/mariadb.sh
 . scripts/lib/rabbitmq.sh
 . scripts/lib/auth_emulator.sh
+. scripts/lib/compose.sh
 
 COMPOSE_SERVICES=(mysql rabbit auth-emulator)
+export COMPOSE_PROFILES=demo  # the Auth Emulator is in the demo profile
 
 usage() {
-    sed -n '6,8s/^#   //p' "$0"
+    sed -n 's/^#   //p' "$0"
 }
 
 compose_command() {
     local action="$1"
     ensure_env_file
     case "$action" in
-        start) docker compose up -d "${COMPOSE_SERVICES[@]}" ;;
+        start) compose_prepare && docker compose up -d --wait "${COMPOSE_SERVICES[@]}" ;;
         stop) docker compose stop "${COMPOSE_SERVICES[@]}" ;;
         status) docker compose ps "${COMPOSE_SERVICES[@]}" ;;
     esac
@@ -39,6 +44,7 @@ native_start() {
     ensure_node
     ensure_env_file
     load_env
+    ensure_tls_certs
     mariadb_up
     rabbit_up
     emulator_up

@@ -80,7 +80,8 @@ MYMONIT_ENV_DEFAULTS=(
     DB_USER=mymonit
     DB_PASSWORD=@secret
     DB_DATABASE=my_monit
-    RABBIT_URL=127.0.0.1
+    RABBIT_URL=amqps://localhost:5671
+    "RABBIT_CA_FILE=$RUN_DIR/tls/ca.crt"
     RABBIT_USER=mymonit
     RABBIT_PASSWORD=@secret
     RABBIT_VHOST=/
@@ -96,6 +97,11 @@ MYMONIT_ENV_DEFAULTS=(
     FIREBASE_PROJECT_ID=demo-mymonit
     FIREBASE_AUTH_EMULATOR_HOST=127.0.0.1:9099
     DEMO_PASSWORD=@secret
+    # Compose only (docker-compose.yml): the audit pipeline's accounts.
+    ELASTIC_PASSWORD=@secret
+    KIBANA_SYSTEM_PASSWORD=@secret
+    LOGSTASH_ES_PASSWORD=@secret
+    KIBANA_ENCRYPTION_KEY=@secret
 )
 
 # Creates .env (mode 600) if absent and appends any key it lacks. Existing
@@ -110,6 +116,7 @@ ensure_env_file() {
     if [[ -s "$ENV_FILE" && -n "$(tail -c 1 "$ENV_FILE")" ]]; then
         echo >>"$ENV_FILE"
     fi
+    _env_upgrade
     for entry in "${MYMONIT_ENV_DEFAULTS[@]}"; do
         key="${entry%%=*}"
         value="${entry#*=}"
@@ -122,6 +129,16 @@ ensure_env_file() {
         ok ".env: added ${added[*]}"
     else
         ok ".env up to date"
+    fi
+}
+
+# Values that an older run-infra.sh generated and that are now wrong. Only
+# the exact generated value is replaced; a value someone chose is kept.
+_env_upgrade() {
+    # Plain AMQP on loopback became AMQPS with the local CA (issue 5).
+    if grep -qx 'RABBIT_URL=127.0.0.1' "$ENV_FILE"; then
+        sed -i 's|^RABBIT_URL=127\.0\.0\.1$|RABBIT_URL=amqps://localhost:5671|' "$ENV_FILE"
+        ok ".env: RABBIT_URL now amqps://localhost:5671 (TLS, verified with RABBIT_CA_FILE)"
     fi
 }
 

@@ -27,5 +27,5 @@ ensure_packages() {
 }
 
 ensure_native_packages() {
-    ensure_packages mariadb-server rabbitmq-server nginx openssl curl
+    ensure_packages mariadb-server rabbitmq-server nginx openssl curl gettext-base
 }

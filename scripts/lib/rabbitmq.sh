@@ -1,6 +1,8 @@
 # shellcheck shell=bash
-# Native RabbitMQ: loopback only, started without systemd. Requires common.sh
-# and a loaded .env (RABBIT_* and ADAPTER_* variables).
+# Native RabbitMQ: loopback only, started without systemd. Plain AMQP on
+# 127.0.0.1:5672, AMQPS on 127.0.0.1:5671 with the certificate of tls.sh
+# (adapters and the service verify it against .run/tls/ca.crt).
+# Requires common.sh, tls.sh and a loaded .env (RABBIT_* and ADAPTER_* variables).
 
 RABBIT_CONF=/etc/rabbitmq/rabbitmq.conf
 RABBIT_ENV_CONF=/etc/rabbitmq/rabbitmq-env.conf
@@ -9,6 +11,9 @@ RABBIT_NODE_PID="/var/lib/rabbitmq/mnesia/rabbit@$(hostname -s).pid"
 RABBIT_LOG="/var/log/rabbitmq/rabbit@$(hostname -s).log"
 RABBIT_TEST_VHOST=mymonit_test
 RABBIT_MANAGEMENT_URL=http://127.0.0.1:15672
+# The broker runs as the rabbitmq user: it gets its own copy of the key.
+RABBIT_TLS_DIR=/etc/rabbitmq/tls
+RABBIT_TLS_PORT=5671
 
 # Any Erlang tool may start epmd; this keeps one started by our calls on loopback.
 export ERL_EPMD_ADDRESS=127.0.0.1
@@ -33,8 +38,17 @@ _rabbit_write_if_changed() {
 # Returns 0 when a setting changed.
 rabbit_configure() {
     local changed=1
+    _rabbit_install_tls && changed=0
     _rabbit_write_if_changed "$RABBIT_CONF" "# Written by run-infra.sh (MyMONIT, native development). Loopback only.
 listeners.tcp.default = 127.0.0.1:5672
+listeners.ssl.default = 127.0.0.1:$RABBIT_TLS_PORT
+ssl_options.cacertfile = $RABBIT_TLS_DIR/ca.crt
+ssl_options.certfile = $RABBIT_TLS_DIR/server.crt
+ssl_options.keyfile = $RABBIT_TLS_DIR/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
+ssl_options.versions.1 = tlsv1.3
+ssl_options.versions.2 = tlsv1.2
 management.tcp.ip = 127.0.0.1
 management.tcp.port = 15672
 loopback_users.guest = true" && changed=0
@@ -47,6 +61,21 @@ SERVER_ADDITIONAL_ERL_ARGS=\"-kernel inet_dist_use_interface {127,0,0,1}\"" && c
             || die_with_log "$RUN_DIR/rabbitmq-plugins.log" "could not enable rabbitmq_management"
         changed=0
     fi
+    return "$changed"
+}
+
+# Copies the CA, the server certificate and its key where the rabbitmq user
+# can read them. Returns 0 when a file changed (the broker must restart).
+_rabbit_install_tls() {
+    local name changed=1
+    ensure_tls_certs >/dev/null
+    install -d -o rabbitmq -g rabbitmq -m 750 "$RABBIT_TLS_DIR"
+    for name in ca.crt server.crt server.key; do
+        if ! cmp -s "$TLS_DIR/$name" "$RABBIT_TLS_DIR/$name"; then
+            install -o rabbitmq -g rabbitmq -m 600 "$TLS_DIR/$name" "$RABBIT_TLS_DIR/$name"
+            changed=0
+        fi
+    done
     return "$changed"
 }
 
@@ -79,7 +108,9 @@ rabbit_start() {
     wait_until 30 test -s "$RABBIT_NODE_PID" || die_with_log "$RABBIT_LOG" "RabbitMQ wrote no pid file within 30 s"
     rabbitmqctl wait "$RABBIT_NODE_PID" --timeout 120 >>"$RUN_DIR/rabbitmq-start.log" 2>&1 \
         || die_with_log "$RABBIT_LOG" "RabbitMQ did not start within 120 s"
-    ok "RabbitMQ started on 127.0.0.1:5672 ($(elapsed_since "$started"))"
+    wait_until 30 port_open "$RABBIT_TLS_PORT" \
+        || die_with_log "$RABBIT_LOG" "RabbitMQ opened no TLS listener on port $RABBIT_TLS_PORT"
+    ok "RabbitMQ started on 127.0.0.1:5672 and amqps://localhost:$RABBIT_TLS_PORT ($(elapsed_since "$started"))"
 }
 
 rabbit_stop() {
@@ -146,7 +177,7 @@ rabbit_provision() {
     if grep -q '^guest[[:space:]]' <<<"$users"; then
         rabbitmqctl delete_user guest >>"$log" 2>&1 || die_with_log "$log" "could not delete the guest user"
     fi
-    ok "RabbitMQ ready on 127.0.0.1:5672 (users $RABBIT_USER, $ADAPTER_USER; vhosts ${RABBIT_VHOST:-/}, $RABBIT_TEST_VHOST; management on $RABBIT_MANAGEMENT_URL)"
+    ok "RabbitMQ ready on 127.0.0.1:5672 and amqps://localhost:$RABBIT_TLS_PORT (users $RABBIT_USER, $ADAPTER_USER; vhosts ${RABBIT_VHOST:-/}, $RABBIT_TEST_VHOST; management on $RABBIT_MANAGEMENT_URL)"
 }
 
 # The service account logs in to the management API (password through stdin).
@@ -164,6 +195,9 @@ rabbit_up() {
             rabbit_stop
             rabbit_start
         fi
+        # The process may still be booting (started by another script a moment ago).
+        rabbitmqctl wait "$RABBIT_NODE_PID" --timeout 120 >>"$RUN_DIR/rabbitmq-start.log" 2>&1 \
+            || die_with_log "$RABBIT_LOG" "RabbitMQ is running but did not finish starting within 120 s"
     else
         rabbit_start
     fi
@@ -171,10 +205,10 @@ rabbit_up() {
 }
 
 rabbit_status() {
-    if rabbit_alive && port_open 5672; then
-        ok "RabbitMQ    running on 127.0.0.1:5672 (management 127.0.0.1:15672)"
+    if rabbit_alive && port_open 5672 && port_open "$RABBIT_TLS_PORT"; then
+        ok "RabbitMQ    running on 127.0.0.1:5672, amqps://localhost:$RABBIT_TLS_PORT (management $RABBIT_MANAGEMENT_URL)"
     elif rabbit_alive; then
-        warn "RabbitMQ    starting (process up, port 5672 not open yet)"
+        warn "RabbitMQ    starting (process up, port 5672 or $RABBIT_TLS_PORT not open yet)"
         return 1
     else
         fail "RabbitMQ    stopped"

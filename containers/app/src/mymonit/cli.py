@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+import threading
+from typing import TYPE_CHECKING
 
 import click
 from pydantic import ValidationError
 
+from mymonit.adapters.commands import publish
 from mymonit.config import InsecureConfiguration, Settings, load_settings
+from mymonit.ingest.commands import dead_letters
+
+if TYPE_CHECKING:
+    from mymonit.ingest.lifecycle import StopFlag
+    from mymonit.ingest.listener import RabbitListener
 
 
 def _settings() -> Settings:
@@ -18,12 +27,27 @@ def _settings() -> Settings:
     except InsecureConfiguration as error:
         raise click.ClickException(str(error)) from error
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise click.ClickException(f"invalid configuration: {problems}") from error
+        raise _invalid(error) from error
     from mymonit.audit import configure_logging
 
     configure_logging(settings)
     return settings
+
+
+def _invalid(error: ValidationError) -> click.ClickException:
+    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+    return click.ClickException(f"invalid configuration: {problems}")
+
+
+def _listener(settings: Settings, stop: StopFlag) -> RabbitListener:
+    """The consumer, its IngestSettings checked first so a bad value is an error message, not a traceback."""
+    container = _container(settings)
+    try:
+        container.ingest_settings()
+    except ValidationError as error:
+        raise _invalid(error) from error
+    listener: RabbitListener = container.rabbit_listener(stop=stop)
+    return listener
 
 
 def _container(settings: Settings):  # type: ignore[no-untyped-def]  # imported lazily: keeps `--help` fast
@@ -33,8 +57,14 @@ def _container(settings: Settings):  # type: ignore[no-untyped-def]  # imported 
 
 
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """MyMONIT: measures of scientific experiments, for the scientists associated with them."""
+    ctx.obj = _settings  # the command groups of other modules load the settings through it
+
+
+main.add_command(publish)
+main.add_command(dead_letters)
 
 
 @main.command()
@@ -43,6 +73,48 @@ def serve() -> None:
     from mymonit.server import serve as run
 
     run(_settings())
+
+
+@main.command()
+def consume() -> None:
+    """Consume RABBIT_QUEUE into the database until SIGTERM/SIGINT (then flush, ack and exit)."""
+    from mymonit.ingest.lifecycle import StopFlag
+    from mymonit.ingest.metrics import serve_metrics
+    from mymonit.ingest.topology import BrokerMisconfigured
+
+    stop = StopFlag()
+    listener = _listener(_settings(), stop)
+    stop.install()
+    ingest = listener.parts.settings
+    serve_metrics(ingest.CONSUMER_METRICS_HOST, ingest.CONSUMER_METRICS_PORT)
+    try:
+        listener.run()
+    except BrokerMisconfigured as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command()
+def run() -> None:
+    """The REST API and the consumer in one process, as the original did (the consumer in a thread)."""
+    # The consumer's figures join the API workers' on /metrics only if prometheus_client starts in
+    # multiprocess mode, which it decides when first imported: before anything imports it.
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="mymonit-metrics-"))
+    from mymonit.ingest.forking import install_fork_guard
+    from mymonit.ingest.lifecycle import StopFlag
+    from mymonit.server import serve as serve_api
+
+    settings = _settings()
+    stop = StopFlag()  # gunicorn owns the signals; its exit stops the consumer below
+    listener = _listener(settings, stop)
+    install_fork_guard()  # gunicorn forks its workers next to the consumer thread
+    consumer = threading.Thread(target=listener.run, name="mymonit-consumer", daemon=True)
+    consumer.start()
+    listener.ready.wait(timeout=30)  # the first workers are forked once the consumer's handshake is over
+    try:
+        serve_api(settings)
+    finally:
+        stop.request()
+        consumer.join(timeout=60)
 
 
 @main.group()

@@ -6,11 +6,19 @@ silent fallback to a well-known password.
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from urllib.parse import quote, unquote, urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """'127.0.0.1, 10.0.0.0/8' -> networks; raises ValueError naming a bad entry."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
 class Environment(StrEnum):
@@ -52,6 +60,7 @@ class Settings(BaseSettings):
     REST_WORKERS: int = Field(default=2, ge=1, le=64)
     REST_THREADS: int = Field(default=8, ge=1, le=64)
     REST_MAX_BODY_BYTES: int = Field(default=64 * 1024, ge=1024)
+    REST_TRUSTED_PROXIES: str = "127.0.0.1/32,::1/128"
 
     LOGSTASH_HOST: str | None = None
     LOGSTASH_PORT: int = Field(default=5959, ge=1, le=65535)
@@ -60,6 +69,12 @@ class Settings(BaseSettings):
     GOOGLE_APPLICATION_CREDENTIALS: str | None = None
     AUTH_REVOCATION_TTL: float = Field(default=5.0, ge=0, le=300)
     FIREBASE_AUTH_EMULATOR_HOST: str | None = None
+
+    @field_validator("REST_TRUSTED_PROXIES")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)  # raises ValueError naming the bad entry
+        return value
 
     @model_validator(mode="after")
     def _emulator_only_in_development(self) -> Settings:

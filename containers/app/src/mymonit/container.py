@@ -9,16 +9,21 @@ from mymonit.audit import AuditTrail
 from mymonit.auth.verifier import CachedAccountStatus, FirebaseAccountStatus, FirebaseTokenVerifier, firebase_app
 from mymonit.config import Settings
 from mymonit.ingest.broker import BrokerProbe
+from mymonit.ingest.factory import build_listener
+from mymonit.ingest.metrics import ConsumerMetrics
+from mymonit.ingest.settings import IngestSettings
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measures import MeasureService, MeasureTypeService
 from mymonit.services.users import UserService
 from mymonit.storage.experiments import MySqlAssociationRepository, MySqlExperimentRepository
+from mymonit.storage.ingest_names import MySqlNameSource
 from mymonit.storage.measure_types import MySqlMeasureTypeRepository
 from mymonit.storage.measure_writer import MySqlMeasureWriter
 from mymonit.storage.measures import MySqlMeasureReader
 from mymonit.storage.migrator import Migrator
 from mymonit.storage.pool import ConnectionPool, ConnectionSettings, Database
 from mymonit.storage.users import MySqlUserRepository
+from mymonit.web import WebSettings, browser_config, web_blueprint
 
 
 def connection_settings(settings: Settings) -> ConnectionSettings:
@@ -64,3 +69,13 @@ class Container(containers.DeclarativeContainer):
     token_verifier = providers.Singleton(FirebaseTokenVerifier, firebase, account_status)
     authenticator = providers.Singleton(RequestAuthenticator, token_verifier, user_service)
     broker_probe = providers.Singleton(BrokerProbe, settings)
+
+    web_settings = providers.Singleton(WebSettings)
+    web_page = providers.Factory(web_blueprint, providers.Callable(browser_config, settings, web_settings))
+
+    ingest_settings = providers.Singleton(IngestSettings)
+    consumer_metrics = providers.Singleton(ConsumerMetrics)
+    name_source = providers.Singleton(MySqlNameSource, database)
+    rabbit_listener = providers.Factory(
+        build_listener, settings, ingest_settings, measure_writer, name_source, audit_trail, consumer_metrics,
+    )

@@ -49,6 +49,7 @@ def serve(settings: Settings) -> None:
         "keepalive": 30,
         "forwarded_allow_ips": "127.0.0.1",
         "accesslog": "-" if os.environ.get("MYMONIT_ACCESS_LOG") else None,
+        "logger_class": "mymonit.audit.gunicorn_logger.GunicornLogger",  # redacted, via our handlers
         "child_exit": _child_exit,
     }
     ApiServer(settings, options).run()

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from api_world import Caller, World
 from flask.testing import FlaskClient
 
-from conftest import Caller, World
 from mymonit.domain.model import Role
 
 

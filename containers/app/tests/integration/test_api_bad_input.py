@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from api_world import Caller, World
 from flask.testing import FlaskClient
 
-from conftest import Caller, World
 from mymonit.domain.model import Experiment
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from api_world import T0, Caller, World
 from flask.testing import FlaskClient
 
-from conftest import T0, Caller, World
 from mymonit.domain.model import Experiment
 
 CANARY = 314159.2653  # a value only the foreign experiment holds

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from api_world import Caller
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.schemas import OpenApiSchema
-
-from conftest import Caller
 
 EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from api_world import Caller, World
 from flask.testing import FlaskClient
 
-from conftest import Caller, World
 from mymonit.container import Container
 from mymonit.domain.model import Role
 

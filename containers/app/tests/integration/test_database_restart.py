@@ -6,10 +6,9 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
+from api_world import Caller
 from environment import ROOT
 from flask.testing import FlaskClient
-
-from conftest import Caller
 
 pytestmark = pytest.mark.slow
 

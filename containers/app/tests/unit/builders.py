@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from fakes import InMemoryStore
+from fakes import InMemoryStore, StoredMeasure
 
 from mymonit.domain.model import Experiment, MeasureType, Role, User
 from mymonit.domain.personal import Personal
-from mymonit.domain.queries import MeasureRow
 
 # The demo's first measure: 2022-04-06 07:00 UTC.
 T0 = datetime(2022, 4, 6, 7, 0, tzinfo=UTC)
@@ -39,9 +38,9 @@ def an_experiment(experiment_id: int = 1, name: str = "device-vibrations") -> Ex
     return Experiment(experiment_id, name)
 
 
-def a_row(row_id: int, *, minutes: float = 0, value: float = 100.0, type_id: int = HERTZ.type_id) -> MeasureRow:
-    """A measure read back, `minutes` after T0."""
-    return MeasureRow(row_id, type_id, T0 + timedelta(minutes=minutes), value)
+def a_row(row_id: int, *, minutes: float = 0, value: float = 100.0, type_id: int = HERTZ.type_id) -> StoredMeasure:
+    """A stored measure, `minutes` after T0."""
+    return StoredMeasure(row_id, type_id, T0 + timedelta(minutes=minutes), value)
 
 
 def a_store() -> InMemoryStore:
@@ -55,7 +54,7 @@ def a_store() -> InMemoryStore:
     return store
 
 
-def with_measures(store: InMemoryStore, experiment_id: int, *rows: MeasureRow) -> InMemoryStore:
+def with_measures(store: InMemoryStore, experiment_id: int, *rows: StoredMeasure) -> InMemoryStore:
     store.measures.extend((experiment_id, row) for row in rows)
     return store
 

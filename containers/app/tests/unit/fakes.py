@@ -16,6 +16,7 @@ from mymonit.domain.errors import DuplicateExperiment, DuplicateUser, TokenRejec
 from mymonit.domain.model import Bucket, Experiment, MeasureType, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.domain.queries import AggregateQuery, Cursor, MeasurePage, MeasureQuery, MeasureRow, Order
+from mymonit.domain.timestamps import iso_utc
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measures import MeasureService, MeasureTypeService
 from mymonit.services.ports import (
@@ -34,7 +35,7 @@ class InMemoryStore:
     experiments: dict[int, Experiment] = field(default_factory=dict)
     associations: set[tuple[str, int]] = field(default_factory=set)
     measure_types: list[MeasureType] = field(default_factory=list)
-    measures: list[tuple[int, MeasureRow]] = field(default_factory=list)  # (experiment_id, row)
+    measures: list[tuple[int, StoredMeasure]] = field(default_factory=list)  # (experiment_id, row)
 
 
 class FakeUserRepository:
@@ -144,6 +145,19 @@ class FakeMeasureTypeRepository:
         return list(self._store.measure_types)
 
 
+@dataclass(frozen=True)
+class StoredMeasure:
+    """A measure as the fake store keeps it; the reader shows it as a `MeasureRow`."""
+
+    id: int
+    type_id: int
+    ts: datetime
+    value: float
+
+    def shown(self) -> MeasureRow:
+        return MeasureRow(self.id, self.type_id, iso_utc(self.ts), self.value)
+
+
 class FakeMeasureReader:
     """Answers from the store's rows and remembers every query it was asked."""
 
@@ -155,9 +169,9 @@ class FakeMeasureReader:
         self.queries.append(query)
         rows = [r for r in self._matching(query) if _after(r, query.after, query.order)]
         if len(rows) <= query.limit:
-            return MeasurePage(rows, None)
+            return MeasurePage([r.shown() for r in rows], None)
         last = rows[query.limit - 1]
-        return MeasurePage(rows[:query.limit], Cursor(last.ts, last.id))
+        return MeasurePage([r.shown() for r in rows[:query.limit]], Cursor(last.ts, last.id))
 
     def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> list[Bucket]:
         self.queries.append(query)
@@ -174,11 +188,11 @@ class FakeMeasureReader:
 
     def stream(self, query: MeasureQuery, chunk: int = 5_000) -> Iterator[list[MeasureRow]]:
         self.queries.append(query)
-        rows = self._matching(query)
+        rows = [r.shown() for r in self._matching(query)]
         for first in range(0, len(rows), chunk):
             yield rows[first:first + chunk]
 
-    def _matching(self, query: MeasureQuery) -> list[MeasureRow]:
+    def _matching(self, query: MeasureQuery) -> list[StoredMeasure]:
         start, end = query.range.start, query.range.end
         rows = [
             row for experiment_id, row in self._store.measures
@@ -189,7 +203,7 @@ class FakeMeasureReader:
         return sorted(rows, key=lambda r: (r.ts, r.id), reverse=query.order is Order.DESC)
 
 
-def _after(row: MeasureRow, cursor: Cursor | None, order: Order) -> bool:
+def _after(row: StoredMeasure, cursor: Cursor | None, order: Order) -> bool:
     if cursor is None:
         return True
     if order is Order.ASC:

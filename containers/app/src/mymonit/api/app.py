@@ -10,8 +10,10 @@ from flask import Flask, Response, g, request
 from mymonit.api.metrics import install_metrics
 from mymonit.api.operations import Api
 from mymonit.api.problems import register_problem_handlers
+from mymonit.api.proxy import TrustedProxy
 from mymonit.api.resources import experiments, measure_types, measures, system, users
 from mymonit.audit import bind_request
+from mymonit.config import parse_networks
 from mymonit.container import Container
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -35,10 +37,12 @@ def create_app(container: Container) -> Flask:
                     lambda: [t.name for t in types.all()])
     for blueprint in api.blueprints:
         app.register_blueprint(blueprint)
+    app.register_blueprint(container.web_page())
 
     register_problem_handlers(app, trail)
     install_metrics(app)
     _install_request_ids(app)
+    app.wsgi_app = TrustedProxy(app.wsgi_app, parse_networks(settings.REST_TRUSTED_PROXIES))  # type: ignore[method-assign]
     return app
 
 

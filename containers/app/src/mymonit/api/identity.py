@@ -12,7 +12,11 @@ from mymonit.services.users import UserService
 
 
 class RequestAuthenticator:
-    """Callable that returns the request's user; raises `TokenRejected` (401) or `UnregisteredUser` (403)."""
+    """Callable that returns the request's user; raises `TokenRejected` (401) or `UnregisteredUser` (403).
+
+    The uid → user mapping is read on every request (one indexed query): an erased user, or one
+    whose role changed, is refused or restricted from the very next request, in every worker.
+    """
 
     def __init__(self, verifier: TokenVerifier, users: UserService) -> None:
         self._verifier = verifier

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import orjson
 from flask import Response
 
 from mymonit.domain.model import Experiment, User
+from mymonit.domain.timestamps import iso_utc
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -23,9 +23,7 @@ def no_content() -> Response:
     return Response(status=204)
 
 
-def iso(moment: datetime) -> str:
-    """ISO-8601 UTC with microseconds, always the same width: 2022-04-06T07:00:00.000000Z."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+iso = iso_utc
 
 
 def experiment_json(experiment: Experiment) -> dict[str, Any]:

@@ -19,6 +19,8 @@ LATEST = datetime(9999, 12, 31, tzinfo=UTC)
 _NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,9})?$"
 # RFC 3339 allows a leap second (:60) that datetime cannot hold; it is read as the end of :59.
 _LEAP_SECOND = re.compile(r"^(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}):60")
+# Python's parser takes +05:60 as +06:00; an offset must have hours < 24 and minutes < 60.
+_BAD_OFFSET = re.compile(r"[Tt ][0-9:.,]+[+-](?!(?:[01]\d|2[0-3]):?[0-5]\d(?::?[0-5]\d)?$)[0-9:]+$")
 
 
 def _moment(value: object) -> datetime:
@@ -32,6 +34,8 @@ def _moment(value: object) -> datetime:
     elif isinstance(value, str) and re.match(_NUMBER, value.strip()):
         seconds = min(max(float(value), EARLIEST.timestamp()), LATEST.timestamp())
         parsed = datetime.fromtimestamp(seconds, tz=UTC)
+    elif isinstance(value, str) and _BAD_OFFSET.search(value.strip()):
+        raise ValueError("the UTC offset must be between -23:59 and +23:59")
     elif isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(_LEAP_SECOND.sub(r"\1:59.999999", value.strip(), count=1))

@@ -6,11 +6,10 @@ import logging
 from collections.abc import Collection, Mapping
 from typing import IO, Final, cast
 
-from logstash_async.handler import AsynchronousLogstashHandler
-
 from mymonit.audit.console import ConsoleFormatter
+from mymonit.audit.delivery import SpoolingLogstashHandler
 from mymonit.audit.logstash import AuditLogstashFormatter, PromptTcpTransport, is_own_machinery
-from mymonit.audit.records import extra_fields
+from mymonit.audit.records import REDACTED_MARK, extra_fields
 from mymonit.audit.redaction import MAX_CHARS, redact
 from mymonit.domain.personal import Personal
 
@@ -24,10 +23,11 @@ class RedactingFilter(logging.Filter):
     """Scrubs a record in place before its handler formats it; never drops, never raises.
 
     The message is rendered with its arguments (containers among them redacted by key first),
-    then scrubbed, and `args` emptied; a traceback is formatted, scrubbed into `exc_text` and
-    `exc_info` dropped; `stack_info` and every `extra=` field (the `audit` dict included) go
-    through `redact`. Running it twice on a record is harmless, so every handler carries one.
-    If redaction itself fails the record keeps only a fixed notice.
+    then scrubbed into `msg` and `message`, and `args` emptied; a traceback is formatted, scrubbed
+    into `exc_text` and `exc_info` dropped; `stack_info` and every `extra=` field (the `audit`
+    dict included) go through `redact`. Running it twice on a record is harmless, so every handler
+    carries one; a record already scrubbed with the same secrets passes as it is. If redaction
+    itself fails the record keeps only a fixed notice.
     """
 
     def __init__(self, secrets: Collection[str] = ()) -> None:
@@ -35,14 +35,20 @@ class RedactingFilter(logging.Filter):
         self._secrets = tuple(s for s in secrets if s)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, REDACTED_MARK, None) == self._secrets:
+            return True  # another handler's filter, with the same secrets, has scrubbed it
         try:
             self._scrub(record)
         except Exception:  # noqa: BLE001  # a record we cannot clean must not leave, nor raise
             _withhold(record)
+        setattr(record, REDACTED_MARK, self._secrets)
         return True
 
     def _scrub(self, record: logging.LogRecord) -> None:
         record.msg, record.args = self._text(self._rendered(record)), ()
+        # A handler that ran earlier (pytest's, a library's own) may have cached the raw text in
+        # `message`, which LogstashFormatter copies into the document.
+        record.message = record.msg
         if record.exc_info:
             record.exc_text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
             record.exc_info = None
@@ -81,7 +87,7 @@ class RedactingFilter(logging.Filter):
 def _withhold(record: logging.LogRecord) -> None:
     for key in extra_fields(record):
         delattr(record, key)
-    record.msg, record.args = _WITHHELD, ()
+    record.msg, record.message, record.args = _WITHHELD, _WITHHELD, ()
     record.exc_info, record.exc_text, record.stack_info = None, None, None
 
 
@@ -97,9 +103,10 @@ def logstash_handler(host: str, port: int, spool_path: str, secrets: Collection[
     """JSON lines to Logstash over TCP, spooled in SQLite at `spool_path` until delivered.
 
     `emit` only formats and enqueues; a background thread writes the spool and sends, retrying
-    while Logstash is down, so events survive an outage and a restart of this process.
+    while Logstash is down, so events survive an outage and a restart of this process. Several
+    processes may share one spool file (see `ClaimingSpool`).
     """
-    handler = AsynchronousLogstashHandler(host, port, database_path=spool_path, transport=PromptTcpTransport)
+    handler = SpoolingLogstashHandler(host, port, database_path=spool_path, transport=PromptTcpTransport)
     handler.setFormatter(AuditLogstashFormatter())
     handler.addFilter(is_own_machinery_excluded)
     handler.addFilter(RedactingFilter(secrets))

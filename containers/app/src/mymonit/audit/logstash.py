@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Final
+import uuid
+from typing import Any, Final
 
+from logstash_async.constants import constants
 from logstash_async.formatter import LogstashFormatter
 from logstash_async.transport import TcpTransport
 
-from mymonit.audit.records import AUDIT_ATTRIBUTE
+from mymonit.audit.delivery import WORKER_LOGGER
+from mymonit.audit.records import AUDIT_ATTRIBUTE, REDACTED_MARK
 
 MESSAGE_TYPE: Final = "mymonit"
+LOG_ID: Final = "log_id"
 _EXTRA_PREFIX: Final = "extra"
-_OWN_LOGGERS: Final = ("LogProcessingWorker", "logstash_async")
+_OWN_LOGGERS: Final = (WORKER_LOGGER, "LogProcessingWorker", "logstash_async")
 
 
 class AuditLogstashFormatter(LogstashFormatter):  # type: ignore[misc]  # base class is untyped
@@ -21,13 +25,19 @@ class AuditLogstashFormatter(LogstashFormatter):  # type: ignore[misc]  # base c
     and the other audit fields at top level (a field clashing with a Logstash top-level key such
     as `message` or `host` stays under `extra.audit`), and `stack_trace` from the scrubbed
     `exc_text` (RedactingFilter drops `exc_info`, which the base class would read).
+
+    Every document gets a random `log_id`, fixed when the record is formatted (before it is
+    spooled), so a copy sent again after a partial delivery has the same id and the pipeline
+    stores it under that document id once.
     """
 
     def __init__(self) -> None:
         super().__init__(message_type=MESSAGE_TYPE, extra_prefix=_EXTRA_PREFIX)
+        self.field_skip_set: set[str] = {*constants.FORMATTER_RECORD_FIELD_SKIP_LIST, REDACTED_MARK}
 
     def format(self, record: logging.LogRecord) -> str:
-        document = json.loads(super().format(record))
+        document: dict[str, Any] = self._format_to_dict(record)  # serialised once, below
+        document["message"] = record.getMessage()  # never a `message` an earlier handler cached
         extra = document.setdefault(_EXTRA_PREFIX, {})
         audit = extra.pop(AUDIT_ATTRIBUTE, None)
         if isinstance(audit, dict):
@@ -37,6 +47,7 @@ class AuditLogstashFormatter(LogstashFormatter):  # type: ignore[misc]  # base c
                 extra[AUDIT_ATTRIBUTE] = clashing
         if record.exc_text:
             extra["stack_trace"] = record.exc_text
+        document[LOG_ID] = uuid.uuid4().hex
         return json.dumps(document, ensure_ascii=True)
 
 

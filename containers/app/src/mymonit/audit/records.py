@@ -5,14 +5,19 @@ from __future__ import annotations
 import logging
 from typing import Final
 
-# Attributes every LogRecord has (plus those formatters add); anything else came from `extra=`.
+AUDIT_ATTRIBUTE: Final = "audit"
+# Set by RedactingFilter on a record it scrubbed (to the secrets it used), so the next handler's
+# filter need not scrub it again; never output.
+REDACTED_MARK: Final = "_mymonit_redacted_with"
+
+# Attributes every LogRecord has (plus those formatters add, and our mark); anything else came
+# from `extra=`.
 STANDARD_ATTRIBUTES: Final = frozenset(vars(logging.LogRecord("", logging.INFO, "", 0, "", (), None))) | {
     "message",
     "asctime",
     "taskName",
+    REDACTED_MARK,
 }
-
-AUDIT_ATTRIBUTE: Final = "audit"
 
 
 def extra_fields(record: logging.LogRecord) -> dict[str, object]:

@@ -17,6 +17,7 @@ is idempotent: redacting its own output changes nothing.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Collection, Mapping
@@ -31,6 +32,7 @@ __all__ = ["DEPTH_MARKER", "MAX_CHARS", "MAX_DEPTH", "TRUNCATION_MARKER", "redac
 MAX_DEPTH: Final = 8
 MAX_CHARS: Final = 4096
 DEPTH_MARKER: Final = "[depth limit]"
+_PLAIN: Final = frozenset({type(None), bool, int})
 
 _SENSITIVE_KEY: Final = re.compile(
     r"(?:^|_)(?:names?|username|e_?mails?|uid|tokens?|password|passwd|pwd|passphrase|secrets?"
@@ -51,6 +53,11 @@ def redact(value: object, secrets: Collection[str] = (), *, max_chars: int = MAX
 
 
 def _redact(value: object, scrub: TextScrubber, depth: int) -> object:
+    kind = type(value)  # exact types first: most values of a record are plain str, int, bool, None
+    if kind is str:
+        return scrub.text(value)  # type: ignore[arg-type]  # `kind is str` narrows `value`
+    if kind in _PLAIN:
+        return value
     if isinstance(value, Mapping | list | tuple | set | frozenset):
         return DEPTH_MARKER if depth >= MAX_DEPTH else _container(value, scrub, depth + 1)
     if value is None or isinstance(value, bool):
@@ -96,11 +103,12 @@ def _key(key: object, scrub: TextScrubber, depth: int) -> str:
 
 
 def _value_for(key: object, value: object, scrub: TextScrubber, depth: int) -> object:
-    if _SENSITIVE_KEY.search(_normalised(str(key))):
+    if _is_sensitive(str(key)):
         return REDACTED
     return _redact(value, scrub, depth)
 
 
-def _normalised(key: str) -> str:
+@functools.lru_cache(maxsize=4096)  # the same few keys come back in every record
+def _is_sensitive(key: str) -> bool:
     """`idToken`, `X-Api-Key` and `id_token` all become snake case before the key check."""
-    return _CAMEL_HUMP.sub("_", key).lower().replace("-", "_")
+    return bool(_SENSITIVE_KEY.search(_CAMEL_HUMP.sub("_", key).lower().replace("-", "_")))

@@ -9,16 +9,18 @@ import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final
 
+from mymonit.audit.delivery import WORKER_LOGGER
+from mymonit.audit.forking import HANDLER_PREFIX, install_fork_guard, installed_handlers
 from mymonit.audit.handlers import console_handler, logstash_handler
 from mymonit.audit.trail import AUDIT_LOGGER, AuditTrail
+from mymonit.audit.uncaught import restore_uncaught_exceptions, route_uncaught_exceptions
 
 if TYPE_CHECKING:  # only the type: the audit package must not pull pydantic in at run time
     from mymonit.config import Settings
 
 LEVEL_VARIABLE: Final = "MYMONIT_LOG_LEVEL"
 SPOOL_VARIABLE: Final = "MYMONIT_LOG_SPOOL"
-_HANDLER_PREFIX: Final = "mymonit."
-_QUIET_LOGGERS: Final = ("pika", "urllib3", "google", "cachecontrol", "LogProcessingWorker")
+_QUIET_LOGGERS: Final = ("pika", "urllib3", "google", "cachecontrol", "LogProcessingWorker", WORKER_LOGGER)
 
 
 def configure_logging(
@@ -30,11 +32,14 @@ def configure_logging(
     replaces (and closes) the handlers it installed before; other handlers are left alone.
     MYMONIT_LOG_LEVEL (default INFO) sets the root level; the audit logger stays at INFO
     whatever it says, so audit events are never filtered out. The Logstash spool is
-    `spool_path`, else MYMONIT_LOG_SPOOL, else a file in the temporary directory.
+    `spool_path`, else MYMONIT_LOG_SPOOL, else a file in the temporary directory; processes may
+    share it. The fork guard (see `forking`) is installed once per process, and uncaught
+    exceptions are logged through these handlers (see `uncaught`) until `reset_logging`.
     Raises ValueError for an unknown level name.
     """
     level = _level_from_environment()
     secrets = _secret_values(settings)
+    install_fork_guard()
     reset_logging()
     root = logging.getLogger()
     _install(root, "console", console_handler(stream or sys.stderr, secrets))
@@ -46,6 +51,7 @@ def configure_logging(
             logstash_handler(settings.LOGSTASH_HOST, settings.LOGSTASH_PORT, spool, secrets),
         )
     root.setLevel(level)
+    route_uncaught_exceptions()
     logging.getLogger(AUDIT_LOGGER).setLevel(logging.INFO)
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
@@ -59,14 +65,14 @@ def reset_logging() -> None:
     could not be delivered stays in the spool for the next process.
     """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if (handler.get_name() or "").startswith(_HANDLER_PREFIX):
-            root.removeHandler(handler)
-            handler.close()
+    for handler in installed_handlers():
+        root.removeHandler(handler)
+        handler.close()
+    restore_uncaught_exceptions()
 
 
 def _install(root: logging.Logger, role: str, handler: logging.Handler) -> None:
-    handler.set_name(_HANDLER_PREFIX + role)
+    handler.set_name(HANDLER_PREFIX + role)
     root.addHandler(handler)
 
 

@@ -9,6 +9,7 @@ addresses. A person's name in free text cannot be recognised; that is what `Pers
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Collection
@@ -35,6 +36,9 @@ _PAIR: Final = re.compile(
     r"[\"']?\s*(?:=|:(?=[\s\"']))\s*)(?P<value>\"[^\"]*\"|'[^']*'|[^\s&,;\"'}]+)"
 )
 _EMAIL: Final = re.compile(r"[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}")
+# Every pattern above needs one of these: "@" (URLs, emails), whitespace (Bearer/Basic), "eyJ"
+# (JWTs), "=" or ":" before a space or quote (pairs). Text without any skips the patterns.
+_MAY_MATCH: Final = re.compile(r"[@=\s]|eyJ|:[\"']")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +53,7 @@ class TextScrubber:
 
     @classmethod
     def of(cls, secrets: Collection[str], max_chars: int) -> TextScrubber:
-        variants = {v for s in secrets if s for v in _escaped_forms(s)}
-        return cls(tuple(sorted(variants, key=len, reverse=True)), max(max_chars, MIN_CHARS))
+        return _scrubber(tuple(secrets), max_chars)
 
     def text(self, value: str) -> str:
         """Scrub, then truncate to `max_chars` with a marker.
@@ -83,11 +86,19 @@ class TextScrubber:
     def _pass(self, value: str) -> str:
         for secret in self.secrets:
             value = value.replace(secret, REDACTED)
+        if not _MAY_MATCH.search(value):
+            return value
         value = _URL_USERINFO.sub(_hide_userinfo, value)
         value = _AUTH_SCHEME.sub(_hide_auth, value)
         value = _JWT.sub(REDACTED, value)
         value = _PAIR.sub(_hide_pair_value, value)
         return _EMAIL.sub(REDACTED, value)
+
+
+@functools.lru_cache(maxsize=16)  # one per set of secrets in practice: built once, not per record
+def _scrubber(secrets: tuple[str, ...], max_chars: int) -> TextScrubber:
+    variants = {v for s in secrets if s for v in _escaped_forms(s)}
+    return TextScrubber(tuple(sorted(variants, key=len, reverse=True)), max(max_chars, MIN_CHARS))
 
 
 def _escaped_forms(secret: str) -> set[str]:

@@ -9,7 +9,6 @@ the account's `tokens_valid_after` time, fetched through `AccountStatusSource` a
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import firebase_admin
 from firebase_admin import auth, exceptions
 
 from mymonit.domain.errors import TokenRejected, Unavailable
+from mymonit.ttl_cache import TtlCache
 
 log = logging.getLogger(__name__)
 
@@ -63,24 +63,10 @@ class CachedAccountStatus:
     def __init__(self, source: AccountStatusSource, ttl: float,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._source = source
-        self._ttl = ttl
-        self._clock = clock
-        self._entries: dict[str, tuple[float, AccountStatus]] = {}
-        self._lock = threading.Lock()
+        self._cache: TtlCache[str, AccountStatus] = TtlCache(ttl, clock=clock)
 
     def status(self, uid: str) -> AccountStatus:
-        now = self._clock()
-        with self._lock:
-            entry = self._entries.get(uid)
-        if entry is not None and now - entry[0] < self._ttl:
-            return entry[1]
-        status = self._source.status(uid)
-        if self._ttl > 0:
-            with self._lock:
-                if len(self._entries) > 10_000:
-                    self._entries.clear()
-                self._entries[uid] = (now, status)
-        return status
+        return self._cache.get(uid, self._source.status)
 
 
 class FirebaseTokenVerifier:

@@ -54,11 +54,15 @@ class AggregateQuery:
 
 @dataclass(frozen=True, slots=True)
 class MeasureRow:
-    """A measure as read back, with the id that pagination needs."""
+    """A measure as read back for display, with the id that pagination needs.
+
+    `timestamp` is already in its one text form (`domain.timestamps.iso_utc`): a page of a
+    thousand rows is shown, never computed with, so it is formatted once, by the database.
+    """
 
     id: int
     type_id: int
-    ts: datetime
+    timestamp: str
     value: float
 
 

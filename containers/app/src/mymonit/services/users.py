@@ -67,6 +67,8 @@ class UserService:
             raise UnknownUser(user_id)
         if not actor.is_admin and _changes_identity(current, changes):
             raise Forbidden("only an ADMIN may change a user's username or role")
+        if actor.user_id == user_id and changes.role not in (None, current.role):
+            raise Conflict("an ADMIN cannot change their own role; ask another ADMIN")
         username = changes.username or current.username.reveal() or ""
         role = changes.role or current.role
         self._users.update(user_id, name=changes.name, email=changes.email, username=username, role=role)

@@ -58,7 +58,6 @@ def _load_entities(connection: Connection) -> None:
                 " SELECT %s, experiment_id FROM experiments WHERE name = %s",
                 (user_id, experiment),
             )
-        connection.commit()
     finally:
         cursor.close()
 

@@ -48,7 +48,6 @@ class MySqlExperimentRepository:
             cursor = connection.cursor()
             try:
                 cursor.execute("INSERT INTO experiments (name) VALUES (%s)", (name,))
-                connection.commit()
                 return Experiment(experiment_id=int(cursor.lastrowid or 0), name=name)
             finally:
                 cursor.close()

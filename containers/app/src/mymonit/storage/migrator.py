@@ -88,6 +88,5 @@ def _apply(connection: Connection, migration: Migration) -> None:
             "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
             (migration.version, migration.name),
         )
-        connection.commit()
     finally:
         cursor.close()

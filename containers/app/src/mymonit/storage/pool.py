@@ -26,7 +26,58 @@ from mymonit.domain.errors import Unavailable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Connection = MySQLConnectionAbstract | PooledMySQLConnection
+RawConnection = MySQLConnectionAbstract | PooledMySQLConnection
+
+
+class Session:
+    """One borrowed connection, in autocommit mode, with a cursor kept for reads.
+
+    mysql-connector pings the server on every `cursor()` call, so reads reuse one cursor per
+    connection. Reads need no transaction (so no rollback round trip afterwards); work that must
+    be atomic over several statements wraps them in `transaction()`.
+    """
+
+    __slots__ = ("_reader", "raw")
+
+    def __init__(self, raw: RawConnection) -> None:
+        self.raw = raw
+        self._reader: Any = None
+
+    def fetch_all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if self._reader is None:
+            self._reader = self.raw.cursor()
+        self._reader.execute(sql, params)
+        return list(self._reader.fetchall())
+
+    def cursor(self) -> Any:
+        return self.raw.cursor()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A cursor whose statements commit together when the block ends, or not at all."""
+        self.raw.start_transaction()
+        cursor = self.raw.cursor()
+        try:
+            yield cursor
+            self.raw.commit()
+        finally:
+            cursor.close()
+
+    def commit(self) -> None:
+        self.raw.commit()
+
+    @property
+    def in_transaction(self) -> bool:
+        return bool(self.raw.in_transaction)
+
+    def rollback(self) -> None:
+        self.raw.rollback()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+Connection = Session
 
 # Server error codes that mean "this connection is gone", not "this statement is wrong".
 _LOST_CONNECTION = {
@@ -86,12 +137,12 @@ class ConnectionPool:
             connection = mysql.connector.connect(
                 host=s.host, port=s.port, user=s.user, password=s.password,
                 database=s.database or None, connection_timeout=int(s.connect_timeout),
-                use_pure=False, autocommit=False, charset="utf8mb4",
+                use_pure=False, autocommit=True, charset="utf8mb4",
                 collation="utf8mb4_unicode_ci", time_zone="+00:00",
             )
         except mysql.connector.Error as error:
             raise Unavailable(f"database unreachable: {error.msg or error}") from error
-        return _Pooled(connection, self._generation)
+        return _Pooled(Session(connection), self._generation)
 
     def _take(self) -> _Pooled:
         while True:
@@ -109,8 +160,9 @@ class ConnectionPool:
             self._generation += 1
 
     @contextmanager
-    def borrow(self) -> Iterator[Connection]:
-        """A connection for this thread alone; rolled back and returned to the pool afterwards."""
+    def borrow(self) -> Iterator[Session]:
+        """A connection for this thread alone; returned to the pool afterwards (rolled back if a
+        transaction was left open)."""
         if not self._slots.acquire(timeout=self._timeout):
             raise Unavailable("no database connection free; the service is overloaded")
         try:
@@ -152,7 +204,7 @@ def _rollback_or_drop(pooled: _Pooled, pool: ConnectionPool) -> None:
     pool._give_back(pooled)  # noqa: SLF001  # module-private helper of the pool
 
 
-def _close_quietly(connection: Connection) -> None:
+def _close_quietly(connection: Session) -> None:
     try:
         connection.close()
     except Exception:  # closing a dead connection may fail in many ways
@@ -201,10 +253,7 @@ class Database:
 
     def ping(self) -> bool:
         def _ping(connection: Connection) -> bool:
-            cursor = connection.cursor()
-            cursor.execute("SELECT 1")
-            cursor.fetchall()
-            cursor.close()
+            connection.fetch_all("SELECT 1")
             return True
 
         try:
@@ -216,10 +265,5 @@ class Database:
         self._pool.close()
 
 
-def fetch_all(connection: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    cursor = connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+def fetch_all(connection: Session, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    return connection.fetch_all(sql, params)

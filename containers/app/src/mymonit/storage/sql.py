@@ -11,11 +11,10 @@ from mymonit.storage.pool import Connection
 
 
 def execute(connection: Connection, sql: str, params: tuple[Any, ...] = ()) -> int:
-    """Run one statement and commit; returns the affected row count."""
+    """Run one statement (committed on its own: sessions are in autocommit); returns the affected row count."""
     cursor = connection.cursor()
     try:
         cursor.execute(sql, params)
-        connection.commit()
         return int(cursor.rowcount)
     finally:
         cursor.close()

@@ -58,17 +58,13 @@ class MySqlUserRepository:
 
     def erase(self, user_id: str, at: datetime) -> None:
         def work(connection: Connection) -> None:
-            cursor = connection.cursor()
-            try:
+            with connection.transaction() as cursor:
                 cursor.execute("DELETE FROM user_experiments WHERE user_id = %s", (user_id,))
                 cursor.execute(
                     "UPDATE users SET name = NULL, email = NULL, username = NULL, erased_at = %s"
                     " WHERE user_id = %s",
                     (at, user_id),
                 )
-                connection.commit()
-            finally:
-                cursor.close()
 
         self._db.run(work)
 

@@ -38,13 +38,17 @@ def registered_api(services: Services) -> Api:
     users.register(api, services.users)
     measure_types.register(api, services.measure_types)
     measures.register(api, services.measures)
-    system.register(api, lambda: True, lambda: True, lambda: ["hertz", "volt"])
+    system.register(api, lambda: True, lambda: True, lambda: measure_type_names(services))
     return api
+
+
+def measure_type_names(services: Services) -> list[str]:
+    return [t.name for t in services.measure_types.all()]
 
 
 @pytest.fixture
 def document(services: Services) -> dict[str, Any]:
-    return build_openapi(registered_api(services).operations, ["hertz", "volt"])
+    return build_openapi(registered_api(services).operations, measure_type_names(services))
 
 
 def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -128,6 +132,15 @@ def test_the_measures_page_documents_its_query_parameters_and_link_header(docume
     assert {p["name"] for p in spec["parameters"] if p["in"] == "query"} == {
         "from", "to", "measure", "limit", "order", "cursor"}
     assert "Link" in spec["responses"]["200"]["headers"]
+
+
+def test_every_measure_parameter_lists_the_known_measure_types(document: dict[str, Any]) -> None:
+    measure_params = [p for _, _, spec in operations(document) for p in spec["parameters"] if p["name"] == "measure"]
+
+    assert len(measure_params) == 3
+    for param in measure_params:
+        assert param["schema"] == {"type": "string", "enum": ["hertz", "newton"]}
+        assert not param["required"]
 
 
 def test_the_served_document_is_the_one_the_resource_modules_declare(client: FlaskClient,

@@ -1,24 +1,21 @@
 """Delivery to Logstash over TCP through the durable spool, against a local stand-in listener.
 
-A plain TCP server on 127.0.0.1 plays Logstash's `json_lines` input: it records every line it
-receives. The library's polling intervals are shortened so each test takes well under a second
-or two.
+A plain TCP server on 127.0.0.1 plays Logstash's `json_lines` input (tests/support/
+logstash_standin.py). The library's polling intervals are shortened so each test takes a second
+or two at most.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import logging
-import socket
-import socketserver
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from logstash_async.constants import constants
+from logstash_standin import LogstashStandIn, eventually, free_port
 from pydantic import SecretStr
 
 from mymonit.audit import AuditEvent, AuditTrail, Outcome, bind_request, configure_logging, reset_logging
@@ -29,54 +26,6 @@ RABBIT_SECRET = "rabbit-canary-a4f0"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJ1aWQiOiJjYW5hcnkifQ.c2lnbmF0dXJl"
 CANARIES = (DB_SECRET, RABBIT_SECRET, JWT, "carol@example.org")
 EMIT_BUDGET_SECONDS = 0.25  # emit only enqueues; a connect attempt alone would take longer
-
-
-class _Lines(socketserver.StreamRequestHandler):
-    def handle(self) -> None:
-        for raw in self.rfile:
-            self.server.received(raw.decode("utf-8"))  # type: ignore[attr-defined]
-
-
-class FakeLogstash(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-
-    def __init__(self, port: int = 0) -> None:
-        super().__init__(("127.0.0.1", port), _Lines)
-        self.lines: list[str] = []
-        self._lock = threading.Lock()
-        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
-
-    def received(self, line: str) -> None:
-        with self._lock:
-            self.lines.append(line)
-
-    def events(self) -> list[dict[str, object]]:
-        with self._lock:
-            return [json.loads(line) for line in self.lines]
-
-    def close(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def settings_for(port: int) -> Settings:
@@ -94,10 +43,6 @@ def flush_handlers() -> None:
         handler.flush()
 
 
-def audit_events(listener: FakeLogstash) -> list[dict[str, object]]:
-    return [e for e in listener.events() if "event" in e]
-
-
 @pytest.fixture(autouse=True)
 def fast_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("MYMONIT_LOG_LEVEL", raising=False)
@@ -111,8 +56,8 @@ def fast_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def listener() -> Iterator[FakeLogstash]:
-    server = FakeLogstash()
+def listener() -> Iterator[LogstashStandIn]:
+    server = LogstashStandIn()
     yield server
     server.close()
 
@@ -128,7 +73,7 @@ def emit_numbered(trail: AuditTrail, count: int) -> float:
 
 
 def test_sends_audit_events_as_json_lines_with_top_level_fields_and_no_secrets(
-    listener: FakeLogstash, tmp_path: Path
+    listener: LogstashStandIn, tmp_path: Path
 ) -> None:
     trail = configure_logging(settings_for(listener.port), spool_path=str(tmp_path / "spool.db"), stream=io.StringIO())
 
@@ -149,7 +94,7 @@ def test_sends_audit_events_as_json_lines_with_top_level_fields_and_no_secrets(
 
     assert eventually(lambda: len(listener.events()) >= 3)
     reset_logging()
-    read, denied = audit_events(listener)
+    read, denied = listener.audit_events()
     assert (read["event"], read["outcome"], read["user_id"], read["request_id"]) == (
         "api:measures:read",
         "success",
@@ -159,7 +104,7 @@ def test_sends_audit_events_as_json_lines_with_top_level_fields_and_no_secrets(
     assert (denied["event"], denied["outcome"], denied["level"]) == ("auth:access:denied", "denied", "WARNING")
     (failure,) = [e for e in listener.events() if e.get("message") == "broker down"]
     assert "ConnectionError: amqp://mymonit:***@rabbit:5672/%2F refused" in str(failure["extra"])
-    assert not [c for c in CANARIES if any(c in line for line in listener.lines)]
+    assert not [c for c in CANARIES if c.encode() in listener.data()]
     assert (tmp_path / "spool.db").exists()
 
 
@@ -169,12 +114,12 @@ def test_holds_events_while_logstash_is_down_and_delivers_each_exactly_once(tmp_
 
     slowest = emit_numbered(trail, count)
     assert eventually(lambda: "error occurred while sending events" in console.getvalue())
-    listener = FakeLogstash(port)
+    listener = LogstashStandIn(port)
     try:
         flush_handlers()
-        assert eventually(lambda: len(audit_events(listener)) >= count)
+        assert eventually(lambda: len(listener.audit_events()) >= count)
         reset_logging()
-        seqs = sorted(int(str(e["seq"])) for e in audit_events(listener))
+        seqs = sorted(int(str(e["seq"])) for e in listener.audit_events())
     finally:
         listener.close()
 
@@ -188,13 +133,13 @@ def test_keeps_undelivered_events_in_the_spool_across_a_restart(tmp_path: Path) 
     time.sleep(0.2)
     reset_logging()
 
-    listener = FakeLogstash(port)
+    listener = LogstashStandIn(port)
     try:
         trail = configure_logging(settings_for(port), spool_path=spool, stream=io.StringIO())
         trail.emit(AuditEvent.SERVICE_STARTED)
-        assert eventually(lambda: len(audit_events(listener)) >= count + 1)
+        assert eventually(lambda: len(listener.audit_events()) >= count + 1)
         reset_logging()
-        events = audit_events(listener)
+        events = listener.audit_events()
     finally:
         listener.close()
 

@@ -22,6 +22,7 @@ from mymonit.audit import (
     hash_client,
     reset_logging,
 )
+from mymonit.audit.logstash import AuditLogstashFormatter
 from mymonit.config import Settings
 from mymonit.domain.personal import Personal
 
@@ -333,3 +334,16 @@ def test_refuses_an_unknown_log_level(monkeypatch: pytest.MonkeyPatch) -> None:
 
     with pytest.raises(ValueError, match="MYMONIT_LOG_LEVEL"):
         configure_logging(settings_with(), stream=io.StringIO())
+
+
+def test_a_message_cached_by_an_earlier_handler_is_redacted_too(logger: logging.Logger) -> None:
+    logger.addHandler(logging.StreamHandler(io.StringIO()))  # its Formatter caches record.message
+    redacted = io.StringIO()
+    handler = logging.StreamHandler(redacted)
+    handler.setFormatter(AuditLogstashFormatter())
+    handler.addFilter(RedactingFilter([RABBIT_SECRET]))
+    logger.addHandler(handler)
+
+    logger.warning("connection to %s failed", f"amqp://mymonit:{RABBIT_SECRET}@rabbit:5671/%2F")
+
+    assert json.loads(redacted.getvalue())["message"] == "connection to amqp://mymonit:***@rabbit:5671/%2F failed"

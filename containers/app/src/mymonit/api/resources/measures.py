@@ -37,7 +37,7 @@ def register(api: Api, measures: MeasureService) -> None:
              order=query.order.value, rows=len(page.rows), page=bool(query.cursor))
         names = measures.type_names()
         body = [
-            {"experiment": experiment.name, "measure_type": names[row.type_id], "timestamp": iso(row.ts),
+            {"experiment": experiment.name, "measure_type": names[row.type_id], "timestamp": row.timestamp,
              "value": row.value}
             for row in page.rows
         ]
@@ -92,7 +92,7 @@ def _csv(experiment: str, names: dict[int, str], chunks: Iterator[list[MeasureRo
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["experiment", "measure_type", "timestamp", "value"])
     for rows in chunks:
-        writer.writerows((experiment, names[r.type_id], iso(r.ts), repr(r.value)) for r in rows)
+        writer.writerows((experiment, names[r.type_id], r.timestamp, repr(r.value)) for r in rows)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

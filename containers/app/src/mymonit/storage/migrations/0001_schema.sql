@@ -54,6 +54,7 @@ CREATE TABLE measures (
     UNIQUE KEY uq_measures_dedup (dedup_key),
     KEY ix_measures_experiment_ts (experiment_id, ts, id, type_id, value),
     KEY ix_measures_experiment_type_ts (experiment_id, type_id, ts, id, value),
+    KEY ix_measures_type (type_id),  -- needed by fk_measures_type; named so it is not a surprise
     CONSTRAINT fk_measures_experiment FOREIGN KEY (experiment_id) REFERENCES experiments (experiment_id),
     CONSTRAINT fk_measures_type FOREIGN KEY (type_id) REFERENCES measure_types (type_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -1,0 +1,124 @@
+"""Ingest benchmark: the naive consumer, the bare broker and our RabbitListener on pre-filled queues.
+
+    cd containers/app && ../../.venv/bin/python bench/ingest.py [--messages 200000] [--rounds 2]
+
+Uses its own database (my_monit_bench_ingest, recreated) and vhost (mymonit_test) with unique
+queue names, deleted at the end. Each path drains a queue the adapter filled beforehand with
+publisher confirms (that fill is the adapter's publish rate). The bare broker and the listener
+alternate for `--rounds` rounds and the medians are compared, so load from other processes on the
+shared cores falls on both alike. The naive path, ~20x slower, runs once on `--naive-messages`: its
+rate does not depend on the queue's length.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from ingest_cpu import sample, usage  # bench/ is not a package
+from ingest_env import Bench, prepare
+from ingest_paths import bare, listener, naive, prefill
+
+NAMES = {"naive": "(a) naive: INSERT+commit+ack each", "bare": "(b) bare broker: consume+ack",
+         "listener": "(c) RabbitListener"}
+
+
+@dataclass
+class Runs:
+    path: str
+    messages: int
+    batch: int
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def per_second(self) -> float:
+        return self.messages / statistics.median(self.seconds)
+
+    @property
+    def measures_per_second(self) -> float:
+        return self.per_second * self.batch
+
+
+def timed(bench: Bench, runs: Runs, label: str, publish_rates: list[float]) -> None:
+    topology = bench.topology(f"{label}.{runs.path}.{len(runs.seconds)}")
+    paths: dict[str, Callable[[], float]] = {
+        "naive": lambda: naive(bench, topology, runs.messages),
+        "bare": lambda: bare(bench, topology, runs.messages),
+        "listener": lambda: listener(bench, topology, runs.messages * runs.batch),
+    }
+    try:
+        publish_rates.append(prefill(bench, topology, runs.messages, runs.batch))
+        before, cpu = bench.stored(), sample()
+        seconds = paths[runs.path]()
+        cores = usage(cpu, sample())
+        if runs.path != "bare" and bench.stored() - before != runs.messages * runs.batch:
+            raise SystemExit(f"{runs.path}: stored {bench.stored() - before}, expected {runs.messages * runs.batch}")
+    finally:
+        bench.cleanup([topology])
+    runs.seconds.append(seconds)
+    print(f"  {runs.path:<9}{runs.messages / seconds:>10,.0f} msg/s{runs.messages * runs.batch / seconds:>11,.0f}"
+          f" measures/s   {cores}", flush=True)
+
+
+def suite(bench: Bench, label: str, messages: int, naive_messages: int, batch: int, rounds: int,
+          publish_rates: list[float]) -> dict[str, Runs]:
+    runs = {"naive": Runs("naive", naive_messages, batch), "bare": Runs("bare", messages, batch),
+            "listener": Runs("listener", messages, batch)}
+    timed(bench, runs["naive"], label, publish_rates)
+    for _ in range(rounds):
+        timed(bench, runs["bare"], label, publish_rates)
+        timed(bench, runs["listener"], label, publish_rates)
+    return runs
+
+
+def report(title: str, runs: dict[str, Runs]) -> None:
+    naive_rate, bare_rate = runs["naive"].per_second, runs["bare"].per_second
+    print(f"\n{title}")
+    print(f"{'path':<36}{'messages':>10}{'msg/s':>10}{'measures/s':>12}{'× (a)':>8}{'of (b)':>8}")
+    for name, result in runs.items():
+        print(f"{NAMES[name]:<36}{result.messages:>10,}{result.per_second:>10,.0f}{result.measures_per_second:>12,.0f}"
+              f"{result.per_second / naive_rate:>7.1f}×{result.per_second / bare_rate:>8.0%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=200_000, help="single-measure messages per queue")
+    parser.add_argument("--naive-messages", type=int, default=20_000, help="messages the naive consumer drains")
+    parser.add_argument("--array-messages", type=int, default=4_000, help="array messages per queue")
+    parser.add_argument("--array-size", type=int, default=100, help="measures per array message")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating runs of (b) and (c)")
+    parser.add_argument("--plain", action="store_true", help="amqp://127.0.0.1:5672 instead of RABBIT_URL (TLS)")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    bench = prepare(args.plain)
+    publish_single: list[float] = []
+    publish_arrays: list[float] = []
+    print(f"broker {bench.settings.amqp_url().split('@')[-1]}, database {bench.settings.DB_DATABASE}", flush=True)
+    print(f"single measures: {args.messages:,} messages per queue", flush=True)
+    singles = suite(bench, "single", args.messages, min(args.naive_messages, args.messages), 1, args.rounds,
+                    publish_single)
+    print(f"arrays: {args.array_messages:,} messages of {args.array_size} measures per queue", flush=True)
+    arrays = suite(bench, "array", args.array_messages, max(1, args.array_messages // 10), args.array_size,
+                   args.rounds, publish_arrays)
+    report("Single-measure messages (medians)", singles)
+    report(f"Array messages of {args.array_size} measures (medians)", arrays)
+    print(f"\nAdapter publish rate, persistent, windowed confirms: {statistics.median(publish_single):,.0f} msg/s "
+          f"single; {statistics.median(publish_arrays):,.0f} msg/s = "
+          f"{statistics.median(publish_arrays) * args.array_size:,.0f} measures/s in arrays")
+    print("Targets: (c) ≥ 10× (a) and ≥ 75% of (b) for single measures; ≥ 80,000 measures/s with arrays")
+    print(f"  (c)/(a) = {singles['listener'].per_second / singles['naive'].per_second:.1f}×, "
+          f"(c)/(b) = {singles['listener'].per_second / singles['bare'].per_second:.0%}, "
+          f"arrays: {arrays['listener'].measures_per_second:,.0f} measures/s")
+    print(f"(total {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The three consumers the benchmark compares, and the adapter that fills their queues."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+import orjson
+from prometheus_client import CollectorRegistry
+
+from ingest_env import EXPERIMENT, Bench
+from mymonit.adapters.publisher import ConfirmedPublisher
+from mymonit.adapters.sources import synthetic_samples
+from mymonit.adapters.stream import MeasureStream
+from mymonit.audit import AuditTrail
+from mymonit.domain.dedup import dedup_key
+from mymonit.ingest.broker import connection_parameters
+from mymonit.ingest.decoder import EPOCH
+from mymonit.ingest.factory import build_listener
+from mymonit.ingest.metrics import ConsumerMetrics
+from mymonit.ingest.settings import IngestSettings
+from mymonit.ingest.topology import Topology
+from mymonit.storage.ingest_names import MySqlNameSource
+
+HERTZ = 10  # type_id of hertz in the migrations
+_INSERT = ("INSERT INTO measures (experiment_id, type_id, ts, value, dedup_key) VALUES (%s, %s, %s, %s, %s)"
+           " ON DUPLICATE KEY UPDATE id = id")
+
+
+def prefill(bench: Bench, topology: Topology, messages: int, batch: int) -> float:
+    """Publish `messages` messages of `batch` measures with the adapter; returns messages/s with confirms."""
+    bench.declare(topology)
+    settings = bench.settings
+    parameters = connection_parameters(settings, settings.ADAPTER_USER, settings.ADAPTER_PASSWORD)
+    publisher = ConfirmedPublisher(parameters, topology.exchange, topology.routing_key)
+    started = time.perf_counter()
+    MeasureStream(publisher, EXPERIMENT, "hertz", batch=batch).send(synthetic_samples(messages * batch, seed=1))
+    publisher.close()
+    rate = messages / (time.perf_counter() - started)
+    channel = bench.channel()
+    while channel.queue_declare(topology.queue, passive=True).method.message_count < messages:
+        time.sleep(0.1)
+    channel.connection.close()
+    return rate
+
+
+def bare(bench: Bench, topology: Topology, messages: int) -> float:
+    """Consume and ack multiple every 1,000 messages, nothing else; returns seconds."""
+    channel = bench.channel()
+    channel.basic_qos(prefetch_count=2_000)
+    started = time.perf_counter()
+    for seen, (method, _properties, _body) in enumerate(channel.consume(topology.queue, inactivity_timeout=5), 1):
+        if method is None:
+            raise RuntimeError(f"bare consumer starved after {seen - 1} messages")
+        if seen % 1_000 == 0 or seen == messages:
+            channel.basic_ack(method.delivery_tag, multiple=True)
+        if seen == messages:
+            break
+    elapsed = time.perf_counter() - started
+    channel.cancel()
+    channel.connection.close()
+    return elapsed
+
+
+def naive(bench: Bench, topology: Topology, messages: int) -> float:
+    """The original's way: per message decode, one INSERT (or one executemany), commit, ack; returns seconds."""
+    channel = bench.channel()
+    channel.basic_qos(prefetch_count=1_000)
+    database = bench.container.database()
+    started, seen = time.perf_counter(), 0
+    with database.connection() as connection:
+        cursor = connection.cursor()
+        for method, _properties, body in channel.consume(topology.queue, inactivity_timeout=5):
+            if method is None:
+                raise RuntimeError(f"naive consumer starved after {seen} messages")
+            document = orjson.loads(body)
+            rows = [_row(bench, item) for item in (document if isinstance(document, list) else [document])]
+            cursor.executemany(_INSERT, rows)
+            connection.commit()
+            channel.basic_ack(method.delivery_tag)
+            seen += 1
+            if seen == messages:
+                break
+        cursor.close()
+    elapsed = time.perf_counter() - started
+    channel.cancel()
+    channel.connection.close()
+    return elapsed
+
+
+def _row(bench: Bench, item: dict[str, object]) -> tuple[object, ...]:
+    moment = EPOCH + timedelta(seconds=float(item["timestamp"]))  # type: ignore[arg-type]
+    value = float(item["value"])  # type: ignore[arg-type]
+    key = dedup_key(str(item["experiment"]), str(item["measure"]), moment, value, str(item["id"]))
+    return bench.experiment_id, HERTZ, moment.replace(tzinfo=None), value, key
+
+
+def listener(bench: Bench, topology: Topology, measures: int) -> float:
+    """Our RabbitListener, until `measures` new rows are committed; returns seconds."""
+    settings = bench.settings.model_copy(update={
+        "RABBIT_EXCHANGE": topology.exchange, "RABBIT_QUEUE": topology.queue, "RABBIT_ROUTING": topology.routing_key,
+    })
+    metrics = ConsumerMetrics(CollectorRegistry())
+    container = bench.container
+    consumer = build_listener(settings, IngestSettings(), container.measure_writer(),
+                              MySqlNameSource(container.database()), AuditTrail(logging.getLogger("bench")), metrics)
+    thread = threading.Thread(target=consumer.run, name="bench-listener")
+    started = time.perf_counter()
+    thread.start()
+    while metrics.stored._value.get() + metrics.duplicates._value.get() < measures:  # noqa: SLF001
+        if not thread.is_alive():
+            raise RuntimeError("the listener stopped")
+        time.sleep(0.005)
+    elapsed = time.perf_counter() - started
+    consumer.parts.stop.request()
+    thread.join()
+    return elapsed
+

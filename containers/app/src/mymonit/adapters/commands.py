@@ -1,0 +1,164 @@
+"""`mymonit publish stdin|csv|synthetic`: the adapters, publishing with the publish-only account."""
+
+# ruff: noqa: PLC0415  # subcommands import lazily so `mymonit --help` stays fast
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import click
+
+from mymonit.config import Settings
+
+_SHOWN_SKIPPED = 20
+SKIPPED_EXIT_CODE = 2
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    experiment: str
+    measure: str
+    batch: int
+    window: int
+
+
+def _options(function: Callable[..., Any]) -> Callable[..., Any]:
+    decorators = [
+        click.option("--experiment", required=True, help="Experiment name the measures belong to."),
+        click.option("--measure", default="hertz", show_default=True, help="Measure type (a CSV column overrides it)."),
+        click.option("--batch", default=1, show_default=True, type=click.IntRange(1, 10_000),
+                     help="Measures per message (1: one JSON object per message)."),
+        click.option("--window", default=1_000, show_default=True, type=click.IntRange(1, 65_535),
+                     help="Messages awaiting their publisher confirm at most."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+@click.group()
+def publish() -> None:
+    """Publish measures to RABBIT_EXCHANGE with ADAPTER_USER (exit 2 when input lines were skipped)."""
+
+
+@publish.command("stdin")
+@_options
+@click.pass_obj
+def publish_stdin(load_settings: Callable[[], Settings], /, **options: Any) -> None:
+    """One number per line from standard input, timestamped when read."""
+    from mymonit.adapters.sources import stdin_samples
+
+    _publish(load_settings(), PublishOptions(**options), stdin_samples(sys.stdin))
+
+
+@publish.command("csv")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_options
+@click.pass_obj
+def publish_csv(load_settings: Callable[[], Settings], /, path: Path, **options: Any) -> None:
+    """Rows `timestamp,value[,measure]` of a CSV file, with a progress bar."""
+    from mymonit.adapters.sources import csv_samples
+
+    settings = load_settings()
+    with path.open("rb") as file:
+        total = sum(1 for _ in file)
+        file.seek(0)
+        _publish(settings, PublishOptions(**options), csv_samples(_lines(file)), total=total)
+
+
+def _lines(file: BinaryIO) -> Iterable[bytes]:
+    yield from file
+
+
+@publish.command("synthetic")
+@click.option("--count", default=1_000, show_default=True, type=click.IntRange(0),
+              help="Measures to publish (0: until interrupted).")
+@click.option("--rate", default=0.0, show_default=True, type=click.FloatRange(0),
+              help="Measures per second (0: as fast as possible).")
+@click.option("--seed", type=int, default=None, help="Seed of the noise, for repeatable values.")
+@_options
+@click.pass_obj
+def publish_synthetic(load_settings: Callable[[], Settings], /, count: int, rate: float, seed: int | None,
+                      **options: Any) -> None:
+    """A noisy sine wave of COUNT measures, for demos and benchmarks."""
+    from mymonit.adapters.sources import synthetic_samples
+
+    _publish(load_settings(), PublishOptions(**options), synthetic_samples(count, rate or None, seed=seed))
+
+
+def _publish(settings: Settings, options: PublishOptions, samples: Iterable[Any], total: int | None = None) -> None:
+    from mymonit.adapters.stream import MeasureStream
+
+    publisher = _publisher(settings, options.window)
+    stream = MeasureStream(publisher, options.experiment, options.measure, batch=options.batch)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: what was read is still confirmed
+    try:
+        report = _send(stream, publisher, samples, total)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo(f"published {report.measures} measures in {report.messages} messages "
+               f"({publisher.window.resent} resent after broker failures)", err=True)
+    if publisher.window.unroutable:
+        raise click.ClickException(f"{len(publisher.window.unroutable)} messages were unroutable: no queue is bound "
+                                   f"to {settings.RABBIT_EXCHANGE!r} with key {settings.RABBIT_ROUTING!r}")
+    _report_skipped(report.skipped)
+
+
+def _publisher(settings: Settings, window: int) -> Any:
+    from mymonit.adapters.publisher import ConfirmedPublisher
+    from mymonit.ingest.broker import connection_parameters
+
+    if settings.ADAPTER_PASSWORD is None:
+        raise click.ClickException("ADAPTER_PASSWORD is not set: adapters publish with the publish-only account")
+    parameters = connection_parameters(settings, settings.ADAPTER_USER, settings.ADAPTER_PASSWORD)
+    return ConfirmedPublisher(parameters, settings.RABBIT_EXCHANGE, settings.RABBIT_ROUTING, window=window)
+
+
+def _send(stream: Any, publisher: Any, samples: Iterable[Any], total: int | None) -> Any:
+    """Publish every sample and wait for the confirms; a progress bar when the total is known."""
+    from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
+
+    from mymonit.adapters.publisher import PublishFailed
+
+    with tqdm(total=total, unit=" lines", disable=total is None, file=sys.stderr) as bar:
+        try:
+            report = stream.send(samples, bar.update)
+            publisher.close()
+        except PublishFailed as error:
+            raise click.ClickException(str(error)) from error
+        except KeyboardInterrupt:
+            _interrupted(publisher)
+    return report
+
+
+def _interrupt(_number: int, _frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _interrupted(publisher: Any) -> None:
+    """Ctrl-C or SIGTERM: what was read is still confirmed (for up to 30 s) before exiting 130."""
+    from mymonit.adapters.publisher import PublishFailed
+
+    click.echo("interrupted: waiting for the broker to confirm what was read", err=True)
+    try:
+        publisher.close(timeout=30)
+    except PublishFailed as error:
+        click.echo(f"not all messages were confirmed: {error}", err=True)
+    click.echo(f"{publisher.window.confirmed} messages confirmed", err=True)
+    sys.exit(130)
+
+
+def _report_skipped(skipped: list[Any]) -> None:
+    if not skipped:
+        return
+    for line in skipped[:_SHOWN_SKIPPED]:
+        click.echo(f"line {line.line}: {line.reason}", err=True)
+    if len(skipped) > _SHOWN_SKIPPED:
+        click.echo(f"... and {len(skipped) - _SHOWN_SKIPPED} more", err=True)
+    click.echo(f"{len(skipped)} unreadable lines skipped", err=True)
+    sys.exit(SKIPPED_EXIT_CODE)

@@ -1,0 +1,44 @@
+"""From a message body to the rows the measure writer inserts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from mymonit.ingest.decoder import Limits, decode
+from mymonit.ingest.keys import KeyFunction, KeyMaker
+from mymonit.ingest.names import NameResolver
+from mymonit.ingest.ports import NewMeasure
+
+_EPOCH = datetime(1970, 1, 1)  # naive UTC: the DATETIME column's own form
+
+
+class MeasureAssembler:
+    """Decodes, validates and resolves one message into rows, all or nothing.
+
+    Raises `PoisonMessage` when any measure of the message is invalid or names an unknown
+    experiment or measure type, and `Unavailable` when the names cannot be reloaded now.
+    Timestamps are checked against `wall_clock` (Unix seconds).
+    """
+
+    def __init__(self, names: NameResolver, limits: Limits, wall_clock: Callable[[], float] = time.time) -> None:
+        self._names = names
+        self._limits = limits
+        self._wall_clock = wall_clock
+        self._keys = KeyMaker()
+
+    def rows(self, body: bytes) -> list[NewMeasure]:
+        resolved: dict[tuple[str, str], tuple[int, int, KeyFunction]] = {}
+        rows = []
+        for experiment, measure, micros, value, producer_id in decode(body, self._limits, self._wall_clock()):
+            names = resolved.get((experiment, measure))
+            if names is None:
+                names = resolved[experiment, measure] = self._resolve(experiment, measure)
+            experiment_id, type_id, key = names
+            rows.append(NewMeasure(experiment_id, type_id, _EPOCH + timedelta(0, 0, micros), value,
+                                   key(micros, value, producer_id)))
+        return rows
+
+    def _resolve(self, experiment: str, measure: str) -> tuple[int, int, KeyFunction]:
+        return (*self._names.ids(experiment, measure), self._keys.for_names(experiment, measure))

@@ -1,0 +1,51 @@
+"""The two families of ingest failures; the type of an error decides what happens to the message.
+
+- `PoisonMessage`: the message can never succeed. It is published to the dead-letter exchange with
+  its reason in a header, then acked. The consumer carries on.
+- `TransientFailure`: the database or the broker is unreachable right now. Nothing is acked; the
+  consumer backs off, reconnects and retries, and redeliveries are absorbed by the dedup key.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum, unique
+
+_MAX_DETAIL = 300
+
+
+@unique
+class Reason(StrEnum):
+    """Why a message was dead-lettered: the value of the `x-mymonit-reason` header."""
+
+    TOO_LARGE = "too-large"
+    NOT_UTF8 = "not-utf8"
+    BAD_JSON = "bad-json"
+    NOT_FINITE = "not-finite"
+    BAD_SHAPE = "bad-shape"
+    TOO_MANY = "too-many-measures"
+    MISSING_FIELD = "missing-field"
+    WRONG_TYPE = "wrong-type"
+    BAD_TIMESTAMP = "bad-timestamp"
+    BAD_ID = "bad-id"
+    UNKNOWN_EXPERIMENT = "unknown-experiment"
+    UNKNOWN_MEASURE = "unknown-measure"
+    REFUSED_BY_DATABASE = "refused-by-database"
+    UNEXPECTED_ERROR = "unexpected-error"
+
+
+class PoisonMessage(Exception):
+    """A message that can never be stored; `detail` says why without quoting the payload (no value,
+    no name from the message: it goes into the audit trail)."""
+
+    def __init__(self, reason: Reason, detail: str) -> None:
+        self.reason = reason
+        self.detail = detail[:_MAX_DETAIL]
+        super().__init__(f"{reason.value}: {self.detail}")
+
+    def at(self, index: int) -> PoisonMessage:
+        """The same error, naming which measure of an array was at fault."""
+        return PoisonMessage(self.reason, f"measure {index}: {self.detail}")
+
+
+class TransientFailure(Exception):
+    """The database or the broker cannot be reached now; retrying later may succeed."""

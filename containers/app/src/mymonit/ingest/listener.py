@@ -1,0 +1,99 @@
+"""The RabbitListener: the consumer of the measures queue, reconnecting for as long as it runs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+
+import pika.exceptions
+from pika.adapters.blocking_connection import BlockingConnection
+
+from mymonit.audit import AuditEvent, Outcome
+from mymonit.ingest.forking import CONNECTING
+from mymonit.ingest.lifecycle import Backoff
+from mymonit.ingest.parts import ConsumerParts
+from mymonit.ingest.session import Abandoned, ConsumerSession
+
+log = logging.getLogger(__name__)
+
+# A lost or refused connection, a channel closed under us, a publish not confirmed: reconnect.
+_BROKER_FAILURES = (pika.exceptions.AMQPError, OSError)
+
+
+class RabbitListener:
+    """Consumes the measures queue until `parts.stop` is requested; `run()` blocks until then.
+
+    At-least-once delivery with an exactly-once effect: a batch is acked (multiple=True) only
+    after its transaction committed, and redeliveries are absorbed by the dedup key. A broker
+    failure drops the open batch unacked and reconnects with back-off (the broker redelivers it);
+    a database failure is retried by the session without losing the connection. On stop the open
+    batch is written, committed and acked, the consumer cancelled and the connection closed.
+    Raises `BrokerMisconfigured` when the topology cannot be declared (a configuration error).
+    """
+
+    def __init__(self, connect: Callable[[], BlockingConnection], parts: ConsumerParts) -> None:
+        self._connect = connect
+        self._parts = parts
+        self.ready = threading.Event()  # set once consuming, the first time
+
+    @property
+    def parts(self) -> ConsumerParts:
+        return self._parts
+
+    def run(self) -> None:
+        parts = self._parts
+        settings = parts.settings
+        parts.trail.emit(AuditEvent.INGEST_CONSUMER_STARTED, queue=parts.topology.queue, pid=os.getpid(),
+                         batch_size=settings.INGEST_BATCH_SIZE, batch_ms=settings.INGEST_BATCH_MS,
+                         prefetch=settings.INGEST_PREFETCH)
+        outcome = Outcome.FAILED
+        try:
+            self._consume_until_stopped()
+            outcome = Outcome.SUCCESS
+        finally:
+            parts.trail.emit(AuditEvent.INGEST_CONSUMER_STOPPED, outcome, queue=parts.topology.queue)
+
+    def _consume_until_stopped(self) -> None:
+        backoff = Backoff(maximum=self._parts.settings.INGEST_RETRY_MAX_SECONDS)
+        while not self._parts.stop.requested:
+            connection = self._open(backoff)
+            if connection is None:
+                continue
+            try:
+                with CONNECTING:
+                    session = ConsumerSession(connection, self._parts)
+                self.ready.set()
+                backoff.reset()
+                session.run()
+            except Abandoned:
+                log.warning("stopped while the database was down: the open batch is left to redelivery")
+            except _BROKER_FAILURES as error:
+                self._broker_failed("consuming", error, backoff)
+            finally:
+                _close(connection)
+
+    def _open(self, backoff: Backoff) -> BlockingConnection | None:
+        """A new connection, or None once a failure was reported and waited out."""
+        try:
+            with CONNECTING:  # no fork of this process in the middle of a TLS handshake
+                return self._connect()
+        except _BROKER_FAILURES as error:
+            self._broker_failed("connecting", error, backoff)
+            return None
+
+    def _broker_failed(self, doing: str, error: BaseException, backoff: Backoff) -> None:
+        delay = backoff.delay()
+        log.warning("broker failure while %s (%s: %s); reconnecting in %.1f s",
+                    doing, type(error).__name__, error, delay)
+        self._parts.metrics.failures.labels("broker").inc()
+        self._parts.stop.sleep(delay)
+
+
+def _close(connection: BlockingConnection) -> None:
+    if connection.is_open:
+        try:
+            connection.close()
+        except _BROKER_FAILURES:
+            log.debug("closing a broken broker connection failed", exc_info=True)

@@ -1,0 +1,58 @@
+"""From a body to rows: names resolved, naive UTC timestamps, domain dedup keys; all or nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import orjson
+import pytest
+
+from mymonit.domain.dedup import dedup_key
+from mymonit.ingest.assembler import MeasureAssembler
+from mymonit.ingest.decoder import Limits
+from mymonit.ingest.errors import PoisonMessage, Reason
+from mymonit.ingest.names import NameResolver, Names
+from mymonit.ingest.ports import NewMeasure
+
+T0 = datetime(2022, 4, 6, 7, 0, 0, 250_000, tzinfo=UTC)
+
+
+class StaticNames:
+    def load(self) -> Names:
+        return Names({"device-vibrations": 1, "black-holes": 2}, {"hertz": 10, "newton": 11})
+
+
+@pytest.fixture
+def assembler() -> MeasureAssembler:
+    return MeasureAssembler(NameResolver(StaticNames(), lambda: 0.0), Limits(), wall_clock=lambda: 1.7e9)
+
+
+def measure(**changes: object) -> dict[str, object]:
+    return {"experiment": "device-vibrations", "measure": "hertz", "value": 101.5, "timestamp": T0.timestamp(),
+            **changes}
+
+
+def test_a_measure_becomes_a_row_with_ids_a_naive_utc_time_and_the_domain_key(assembler: MeasureAssembler) -> None:
+    [row] = assembler.rows(orjson.dumps(measure()))
+
+    assert row == NewMeasure(1, 10, T0.replace(tzinfo=None), 101.5,
+                             dedup_key("device-vibrations", "hertz", T0, 101.5))
+
+
+def test_a_producer_id_decides_the_key(assembler: MeasureAssembler) -> None:
+    [row] = assembler.rows(orjson.dumps(measure(id="run-1-7")))
+
+    assert row.dedup_key == dedup_key("device-vibrations", "hertz", T0, 101.5, "run-1-7")
+
+
+def test_an_array_mixing_experiments_and_types_resolves_each(assembler: MeasureAssembler) -> None:
+    rows = assembler.rows(orjson.dumps([measure(), measure(experiment="black-holes", measure="newton")]))
+
+    assert [(r.experiment_id, r.type_id) for r in rows] == [(1, 10), (2, 11)]
+
+
+def test_an_array_with_one_unknown_experiment_yields_no_rows_at_all(assembler: MeasureAssembler) -> None:
+    with pytest.raises(PoisonMessage) as caught:
+        assembler.rows(orjson.dumps([measure(), measure(experiment="nowhere")]))
+
+    assert caught.value.reason is Reason.UNKNOWN_EXPERIMENT

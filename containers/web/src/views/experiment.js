@@ -1,0 +1,170 @@
+// One experiment: a plot per measure type over the chosen range, drawn from aggregate buckets (at
+// most MAX_BUCKETS per request, whatever the range), zoom by dragging, the raw values, CSV export
+// and live refresh.
+
+import { createChart } from '../chart.js';
+import { h, replace } from '../dom.js';
+import { messageBox, notice } from '../notice.js';
+import { messageOf } from '../problem.js';
+import {
+  bucketsFor, formatDuration, formatUtc, fromIso, iso, presetRange, rangeFromQuery, rangeToQuery,
+} from '../range.js';
+import { safeFileName, saveBlob } from '../save.js';
+import { seriesByType } from '../series.js';
+import { measureTable } from './measure-table.js';
+import { rangeBar } from './range-bar.js';
+
+export const POLL_MS = 5000;
+
+export function experimentView(root, { api, symbols }, id, params) {
+  const state = { spec: rangeFromQuery(params), zooms: [], shown: null, generation: 0, disposed: false, name: '' };
+  const charts = new Map();
+  const title = h('h2', {}, `Experiment ${id}`);
+  const messages = messageBox();
+  const status = h('p', { class: 'muted range-status', role: 'status' });
+  const empty = h('p', { class: 'notice info empty', hidden: true }, 'No measures in this range.');
+  const chartsBox = h('div', { class: 'charts' });
+  const table = measureTable(api, id);
+  const bar = rangeBar({ onPreset, onCustom, onBack, onLive: (on) => on && refresh({ live: true }), onDownload });
+  replace(root, title, messages.element);
+
+  const timer = setInterval(() => {
+    if (bar.live() && document.visibilityState === 'visible') refresh({ live: true });
+  }, POLL_MS);
+  start();
+  return () => {
+    state.disposed = true;
+    clearInterval(timer);
+    for (const chart of charts.values()) chart.destroy();
+  };
+
+  async function start() {
+    try {
+      const experiment = await api.get(`/experiments/${id}`);
+      state.name = experiment.name;
+    } catch (error) {
+      if (!state.disposed) refuse(error);
+      return;
+    }
+    if (state.disposed) return;
+    replace(title, state.name);
+    const hint = h('p', { class: 'muted hint' }, 'Drag across a plot to zoom in; times are UTC.');
+    root.append(bar.element, status, empty, chartsBox, hint, table.element);
+    await refresh();
+  }
+
+  /** Neither this scientist's experiment nor one that exists: the service does not say which. */
+  function refuse(error) {
+    clearInterval(timer);
+    for (const chart of charts.values()) chart.destroy();
+    charts.clear();
+    if (error.status === 403 || error.status === 404) {
+      replace(root, h('h2', {}, `Experiment ${id}`), notice('error',
+        `You are not associated with experiment ${id}, or it does not exist. `
+        + 'Ask an administrator if you need to see its measures.'),
+      h('p', { class: 'muted' }, `The service said: ${error.message}`),
+      h('p', {}, h('a', { href: '#/' }, 'Back to my experiments')));
+    } else {
+      messages.show('error', messageOf(error));
+    }
+  }
+
+  async function refresh({ live = false } = {}) {
+    const generation = ++state.generation;
+    const stale = () => state.disposed || generation !== state.generation;
+    try {
+      const range = await resolve(state.spec);
+      if (stale()) return;
+      const aggregate = await api.get(`/measures/${id}/aggregate`, {
+        from: iso(range.from), to: iso(range.to), buckets: bucketsFor(chartsBox.clientWidth),
+      });
+      if (stale()) return;
+      state.shown = range;
+      await draw(aggregate, range);
+      bar.show(state.spec, range, state.zooms.length);
+      describe(range, aggregate);
+      await table.update(range, { live });
+      if (!stale()) messages.clear();
+    } catch (error) {
+      if (stale()) return;
+      if (error.status === 403) refuse(error);
+      else messages.show('error', messageOf(error));
+    }
+  }
+
+  /** A preset is relative to now; 'all' spans the first to the last measure. */
+  async function resolve(spec) {
+    const now = Date.now() / 1000;
+    if (!spec.preset) return { from: spec.from, to: spec.to };
+    if (spec.preset !== 'all') return presetRange(spec.preset, now);
+    const [first] = await api.get(`/measures/${id}`, { limit: 1, order: 'asc' });
+    const [last] = await api.get(`/measures/${id}`, { limit: 1, order: 'desc' });
+    const extent = first && last ? { first: fromIso(first.timestamp), last: fromIso(last.timestamp) } : null;
+    return presetRange('all', now, extent);
+  }
+
+  async function draw(aggregate, range) {
+    const byType = seriesByType(aggregate);
+    const symbolOf = await symbols();
+    for (const [type, chart] of charts) {
+      if (!byType.has(type)) {
+        chart.destroy();
+        charts.delete(type);
+      }
+    }
+    for (const [type, series] of byType) {
+      if (!charts.has(type)) charts.set(type, createChart(chartsBox, { type, symbol: symbolOf.get(type), onZoom }));
+      charts.get(type).setData(series, range);
+      chartsBox.append(charts.get(type).element);
+    }
+    empty.hidden = byType.size > 0;
+  }
+
+  function describe(range, aggregate) {
+    const width = Number(aggregate.bucket_seconds);
+    replace(status, `${formatUtc(range.from)} → ${formatUtc(range.to)}`,
+      width > 0 ? ` · buckets of ${formatDuration(width)}` : '',
+      ` · ${aggregate.buckets.length} buckets`,
+      state.spec.preset && bar.live() ? ` · live, updated ${formatUtc(Date.now() / 1000).slice(11)}` : '');
+  }
+
+  function show(spec, { zoom = false } = {}) {
+    if (!zoom) state.zooms = [];
+    state.spec = spec;
+    history.replaceState(null, '', `#/experiments/${id}?${rangeToQuery(spec)}`);
+    refresh();
+  }
+
+  function onPreset(name) {
+    show({ preset: name });
+  }
+
+  function onCustom(from, to) {
+    show({ from, to });
+  }
+
+  function onZoom(from, to) {
+    state.zooms.push(state.spec);
+    show({ from, to }, { zoom: true });
+  }
+
+  function onBack() {
+    const previous = state.zooms.pop();
+    if (previous) show(previous, { zoom: true });
+  }
+
+  async function onDownload() {
+    if (!state.shown) return;
+    const { from, to } = state.shown;
+    bar.busy(true);
+    try {
+      const { blob } = await api.file(`/measures/${id}/export`, { from: iso(from), to: iso(to) });
+      saveBlob(blob, safeFileName(`${state.name}_${iso(from)}_${iso(to)}.csv`));
+      messages.show('ok', `CSV of ${formatUtc(from)} → ${formatUtc(to)} downloaded (${blob.size} bytes).`);
+    } catch (error) {
+      messages.show('error', `The CSV could not be downloaded: ${messageOf(error)}`);
+    } finally {
+      bar.busy(false);
+    }
+  }
+}
