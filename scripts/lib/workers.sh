@@ -85,7 +85,7 @@ publisher_start() {
         return 0
     fi
     _worker_start "$PUBLISHER_PID" "$PUBLISHER_LOG" "Synthetic adapter" "$VENV_DIR/bin/mymonit" publish synthetic \
-        --experiment "$DEMO_EXPERIMENT" --measure "$DEMO_MEASURE" --rate "$DEMO_RATE"
+        --experiment "$DEMO_EXPERIMENT" --measure "$DEMO_MEASURE" --rate "$DEMO_RATE" --count 0
     _worker_settled "$PUBLISHER_PID" "$PUBLISHER_LOG" "the synthetic adapter"
     ok "Synthetic adapter publishing $DEMO_RATE $DEMO_MEASURE/s to $DEMO_EXPERIMENT (log: $(rel_path "$PUBLISHER_LOG"))"
 }

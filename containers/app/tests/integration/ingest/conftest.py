@@ -24,7 +24,7 @@ def lane(settings: Settings, container: Container) -> Iterator[Lane]:
     lane_settings = settings.model_copy(update={
         "RABBIT_EXCHANGE": topology.exchange, "RABBIT_QUEUE": topology.queue, "RABBIT_ROUTING": topology.routing_key,
     })
-    channel = broker_channel(lane_settings)
+    channel = broker_channel(lane_settings, attempts=30)  # another suite may be restarting the broker
     declare(channel, topology)
     channel.connection.close()
     experiment = container.experiment_repository().add(f"ingest-{suffix}")

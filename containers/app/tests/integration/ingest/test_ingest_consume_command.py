@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 import requests
-from ingest_support import Lane, publish_bodies, queue_depth, wait_until
+from ingest_support import Lane, broker_channel, publish_bodies, queue_depth, wait_until
 
 
 def free_port() -> int:
@@ -56,10 +56,16 @@ def test_sigterm_writes_and_acks_the_open_batch_then_exits_cleanly(lane: Lane, t
 
 def test_a_topology_declared_otherwise_stops_the_consumer_with_a_clear_error(lane: Lane) -> None:
     # The lane's queue exists with a dead-letter exchange; asking for a different one cannot be satisfied.
-    environment = lane.environment(RABBIT_EXCHANGE=lane.topology.exchange + ".other")
+    other = lane.topology.exchange + ".other"
 
-    done = subprocess.run([sys.executable, "-m", "mymonit.cli", "consume"], env=environment, timeout=60,
-                          capture_output=True, check=False)
+    try:
+        done = subprocess.run([sys.executable, "-m", "mymonit.cli", "consume"], env=lane.environment(
+            RABBIT_EXCHANGE=other), timeout=60, capture_output=True, check=False)
+    finally:
+        channel = broker_channel(lane.settings)
+        for exchange in (other, other + ".dead"):
+            channel.exchange_delete(exchange)
+        channel.connection.close()
 
     assert done.returncode == 1
     assert b"declared differently" in done.stderr
