@@ -21,6 +21,8 @@ check() {
     info "$name"
     if "$@" >"$REPORTS/$name.txt" 2>&1; then
         ok "$name passed ($(elapsed_since "$started"))"
+        # The test runner's own closing line ("=== N passed in …"), so the log says what ran.
+        grep -E '^=+ .*(passed|failed).* =+$' "$REPORTS/$name.txt" | tail -n 1 || true
     else
         FAILED+=("$name")
         fail "$name failed ($(elapsed_since "$started")): see $(rel_path "$REPORTS/$name.txt")"
@@ -61,6 +63,7 @@ main() {
     local file name
     for file in scripts/checks/*.sh; do
         [[ -e "$file" ]] || continue
+        # shellcheck source=/dev/null
         . "$file"
         name="$(basename "$file" .sh)"
         "checks_${name//-/_}" "$fast"
