@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,25 +16,16 @@ from mymonit.domain.errors import Unavailable
 from mymonit.storage.pool import Connection, is_connection_error
 
 ROOT = Path(__file__).resolve().parents[3]
-ENV_FILE = ROOT / ".env"
 BENCH_DATABASE = "my_monit_bench"
+
+# The one reader of the git-ignored .env, shared with the tests.
+sys.path.insert(0, str(ROOT / "containers" / "app" / "tests" / "support"))
+from environment import read_env_file  # noqa: E402
 
 # The bench never touches the demo or test databases; audit events stay in the process.
 OVERRIDES = {"DB_DATABASE": BENCH_DATABASE, "LOGSTASH_HOST": ""}
 
 T = TypeVar("T")
-
-
-def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
-    values: dict[str, str] = {}
-    if not path.exists():
-        return values
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip().strip("'\"")
-    return values
 
 
 def load_bench_settings() -> Settings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -70,9 +70,3 @@ class Bucket:
     min: float
     max: float
     mean: float
-
-
-@dataclass(frozen=True, slots=True)
-class Association:
-    experiment_id: int
-    user_ids: tuple[str, ...] = field(default_factory=tuple)
