@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 
 from mymonit.api.identity import RequestAuthenticator
 from mymonit.audit import AuditTrail
+from mymonit.auth.token_cache import VerifiedTokens
 from mymonit.auth.verifier import CachedAccountStatus, FirebaseAccountStatus, FirebaseTokenVerifier, firebase_app
 from mymonit.config import Settings
 from mymonit.ingest.broker import BrokerProbe
@@ -66,7 +67,8 @@ class Container(containers.DeclarativeContainer):
         CachedAccountStatus, providers.Singleton(FirebaseAccountStatus, firebase),
         ttl=settings.provided.AUTH_REVOCATION_TTL,
     )
-    token_verifier = providers.Singleton(FirebaseTokenVerifier, firebase, account_status)
+    verified_tokens = providers.Singleton(VerifiedTokens, size=settings.provided.AUTH_TOKEN_CACHE_SIZE)
+    token_verifier = providers.Singleton(FirebaseTokenVerifier, firebase, account_status, verified_tokens)
     authenticator = providers.Singleton(RequestAuthenticator, token_verifier, user_service)
     broker_probe = providers.Singleton(BrokerProbe, settings)
 

@@ -55,7 +55,7 @@ def configure_logging(
     logging.getLogger(AUDIT_LOGGER).setLevel(logging.INFO)
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
-    return AuditTrail()
+    return AuditTrail(secrets=secrets)
 
 
 def reset_logging() -> None:

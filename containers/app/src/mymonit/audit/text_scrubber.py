@@ -13,7 +13,7 @@ import functools
 import json
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import quote, quote_plus
 
@@ -50,6 +50,13 @@ class TextScrubber:
 
     secrets: tuple[str, ...]
     max_chars: int
+    # Matches wherever a secret or a pattern could start. Most strings of a record (ids, event
+    # names, hashes) have no such place and come back as they are after this one search.
+    trigger: re.Pattern[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        alternatives = [*map(re.escape, self.secrets), _MAY_MATCH.pattern]
+        object.__setattr__(self, "trigger", re.compile("|".join(alternatives)))
 
     @classmethod
     def of(cls, secrets: Collection[str], max_chars: int) -> TextScrubber:
@@ -62,6 +69,8 @@ class TextScrubber:
         the scrubbed head still overflows the cap by `FRAGMENT_MARGIN`, a secret cut in half at
         the scan boundary cannot reach the output; otherwise the whole text is scanned.
         """
+        if len(value) <= self.max_chars and not self.trigger.search(value):
+            return value  # what `_scrubbed` and `_truncated` would return, without their passes
         window = self.max_chars * SCAN_FACTOR
         if len(value) > window:
             head = self._scrubbed(value[:window])

@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+from collections.abc import Collection
 from typing import Final, cast
 
 from mymonit.audit import context
 from mymonit.audit.events import AuditEvent, Outcome
+from mymonit.audit.records import REDACTED_MARK
 from mymonit.audit.redaction import redact
 
 AUDIT_LOGGER: Final = "mymonit.audit"
@@ -29,12 +31,18 @@ class AuditTrail:
     already passed through `redact`. Level: INFO on success, WARNING when denied or rejected,
     ERROR when failed.
 
+    The record is complete when it leaves: its message is `"<event> <outcome>"` (closed
+    vocabulary, nothing to scrub) and its fields are redacted with `secrets`, the known secret values. It is marked
+    as such, so a `RedactingFilter` holding the same secrets passes it without a second pass;
+    one holding others scrubs it again.
+
     `emit` never raises and never blocks on the network (the Logstash handler only enqueues): a
     broken handler must not fail a request or stop the consumer.
     """
 
-    def __init__(self, logger: logging.Logger | None = None) -> None:
+    def __init__(self, logger: logging.Logger | None = None, secrets: Collection[str] = ()) -> None:
         self._logger = logger or logging.getLogger(AUDIT_LOGGER)
+        self._secrets = tuple(s for s in secrets if s)
 
     def emit(self, event: AuditEvent, outcome: Outcome = Outcome.SUCCESS, **fields: object) -> None:
         """Record that `event` happened with `outcome`; `fields` say what it concerned."""
@@ -47,8 +55,10 @@ class AuditTrail:
     def _log(self, event: AuditEvent, outcome: Outcome, fields: dict[str, object]) -> None:
         names = {"event": event.value, "outcome": outcome.value}
         # Event and outcome come first for the reader, and nothing bound or passed can replace them.
-        audit = {**names, **cast("dict[str, object]", redact({**context.current(), **fields})), **names}
-        self._logger.log(_LEVELS[outcome], "%s %s", event.value, outcome.value, extra={"audit": audit})
+        redacted = cast("dict[str, object]", redact({**context.current(), **fields}, self._secrets))
+        audit = {**names, **redacted, **names}
+        extra = {"audit": audit, REDACTED_MARK: self._secrets}
+        self._logger.log(_LEVELS[outcome], "%s %s", event.value, outcome.value, extra=extra)
 
 
 def _report_lost_event(event: AuditEvent, exc: Exception) -> None:

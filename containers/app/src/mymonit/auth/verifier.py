@@ -1,9 +1,10 @@
 """Firebase ID token verification with revocation checked.
 
 The signature, expiry, audience and issuer are checked by firebase-admin (Google's public
-certificates, cached per their Cache-Control). Revocation and disabled accounts are checked against
-the account's `tokens_valid_after` time, fetched through `AccountStatusSource` and cached for
-`revocation_ttl` seconds per uid (0 = ask on every request).
+certificates, cached per their Cache-Control), once per token: the verified claims are remembered
+until the token expires (`VerifiedTokens`). Revocation and disabled accounts are checked on every
+request against the account's `tokens_valid_after` time, fetched through `AccountStatusSource` and
+cached for `revocation_ttl` seconds per uid (0 = ask on every request).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 import firebase_admin
 from firebase_admin import auth, exceptions
 
+from mymonit.auth.token_cache import VerifiedClaims, VerifiedTokens
 from mymonit.domain.errors import TokenRejected, Unavailable
 from mymonit.ttl_cache import TtlCache
 
@@ -70,19 +72,30 @@ class CachedAccountStatus:
 
 
 class FirebaseTokenVerifier:
-    def __init__(self, app: firebase_admin.App, accounts: AccountStatusSource) -> None:
+    """firebase-admin's verification (skipped for a token in `tokens`), then the account's status."""
+
+    def __init__(self, app: firebase_admin.App, accounts: AccountStatusSource,
+                 tokens: VerifiedTokens | None = None) -> None:
         self._app = app
         self._accounts = accounts
+        self._tokens = tokens if tokens is not None else VerifiedTokens(size=0)
 
     def verify(self, token: str) -> str:
-        claims = self._claims(token)
-        uid = str(claims["uid"])
-        status = self._accounts.status(uid)
+        claims = self._tokens.get(token)
+        if claims is None:
+            claims = self._verified(token)
+            self._tokens.put(token, claims)
+        status = self._accounts.status(claims.uid)
         if status.disabled:
             raise TokenRejected("the account of this token is disabled")
-        if int(claims.get("iat", 0)) * 1000 < status.tokens_valid_after_ms:
+        if claims.issued_at * 1000 < status.tokens_valid_after_ms:
             raise TokenRejected("the token has been revoked")
-        return uid
+        return claims.uid
+
+    def _verified(self, token: str) -> VerifiedClaims:
+        claims = self._claims(token)
+        # No `exp` (never from firebase-admin, which requires it): expired at once, never remembered.
+        return VerifiedClaims(str(claims["uid"]), int(claims.get("iat", 0)), int(claims.get("exp", 0)))
 
     def _claims(self, token: str) -> dict[str, Any]:
         try:

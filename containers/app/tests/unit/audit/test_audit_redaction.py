@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from mymonit.audit import AuditEvent, Outcome, redact
 from mymonit.audit.redaction import DEPTH_MARKER, MAX_CHARS, MAX_DEPTH, TRUNCATION_MARKER
-from mymonit.audit.text_scrubber import SCAN_FACTOR
+from mymonit.audit.text_scrubber import SCAN_FACTOR, TextScrubber
 from mymonit.domain.personal import Personal
 
 DB_SECRET = "Db-s3cret!pw"
@@ -245,3 +245,10 @@ def test_is_idempotent_and_json_serialisable(value: object) -> None:
 @given(tricky_text)
 def test_never_lets_a_known_secret_or_token_through(text: str) -> None:
     assert not leaks(redact(text, SECRETS), DB_SECRET, JWT[:20], "a@b.org", "t0k")
+
+
+@given(st.text(max_size=120) | tricky_text | st.text(alphabet="aA0:-_./=@ eyJ\"'", max_size=60))
+def test_its_quick_look_for_a_secret_or_pattern_changes_no_answer(text: str) -> None:
+    scrubber = TextScrubber.of(SECRETS, MAX_CHARS)
+
+    assert scrubber.text(text) == scrubber._truncated(scrubber._scrubbed(text))  # the full path

@@ -347,3 +347,38 @@ def test_a_message_cached_by_an_earlier_handler_is_redacted_too(logger: logging.
     logger.warning("connection to %s failed", f"amqp://mymonit:{RABBIT_SECRET}@rabbit:5671/%2F")
 
     assert json.loads(redacted.getvalue())["message"] == "connection to amqp://mymonit:***@rabbit:5671/%2F failed"
+
+
+def test_a_trail_with_the_handlers_secrets_hides_them_itself_and_is_not_scrubbed_twice(
+    logger: logging.Logger, captured: Capture
+) -> None:
+    scrubbing = RedactingFilter([DB_SECRET])
+    scrubbing._scrub = lambda record: pytest.fail(f"scrubbed again: {record.msg}")  # type: ignore[method-assign]
+    captured.addFilter(scrubbing)
+
+    AuditTrail(logger, secrets=[DB_SECRET]).emit(AuditEvent.API_MEASURES_READ, note=f"dsn with {DB_SECRET}")
+
+    (record,) = captured.records
+    assert record.audit["note"] == "dsn with ***"  # type: ignore[attr-defined]
+    assert record.getMessage() == "api:measures:read success"
+
+
+def test_a_trail_without_the_handlers_secrets_is_scrubbed_by_the_handler(
+    logger: logging.Logger, captured: Capture
+) -> None:
+    captured.addFilter(RedactingFilter([DB_SECRET]))
+
+    AuditTrail(logger).emit(AuditEvent.API_MEASURES_READ, note=f"dsn with {DB_SECRET}")
+
+    assert captured.records[0].audit["note"] == "dsn with ***"  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("root_restored")
+def test_configure_logging_gives_a_trail_whose_records_leave_without_secrets() -> None:
+    stream = io.StringIO()
+    trail = configure_logging(settings_with(), stream=stream)
+
+    trail.emit(AuditEvent.API_MEASURES_READ, note=f"{DB_SECRET} {RABBIT_SECRET} {ADAPTER_SECRET}")
+
+    line = json.loads(stream.getvalue().splitlines()[-1])
+    assert line["note"] == "*** *** ***"
