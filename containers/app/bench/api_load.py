@@ -112,7 +112,7 @@ def count_measures(container: Container) -> int:
     connection = connect(container.settings())
     try:
         cursor = connection.cursor()
-        cursor.execute("SELECT COUNT(*) FROM measures WHERE id > 0")
+        cursor.execute("SELECT COUNT(*) FROM measures")
         return int(cursor.fetchone()[0])  # type: ignore[index]
     finally:
         connection.close()

@@ -80,13 +80,13 @@ def chunk_values(experiment: str, chunk_no: int, span: range) -> list[tuple[date
 
 
 def tsv_chunk(experiment: str, experiment_id: int, type_ids: list[int], chunk_no: int, span: range) -> str:
-    """The chunk as LOAD DATA input: experiment_id, type_id, ts, value, hex(dedup key)."""
+    """The chunk as LOAD DATA input: experiment_id, type_id, ts, value, dedup key."""
     lines = []
     names = [s[0] for s in SERIES]
     for moment, values in chunk_values(experiment, chunk_no, span):
         ts = moment.replace(tzinfo=None).isoformat(" ")
         for name, type_id, value in zip(names, type_ids, values, strict=True):
-            key = dedup_key(experiment, name, moment, value).hex()
+            key = dedup_key(experiment, name, moment, value)
             lines.append(f"{experiment_id}\t{type_id}\t{ts}\t{value!r}\t{key}\n")
     return "".join(lines)
 

@@ -26,7 +26,7 @@ from mymonit.storage.ingest_names import MySqlNameSource
 
 HERTZ = 10  # type_id of hertz in the migrations
 _INSERT = ("INSERT INTO measures (experiment_id, type_id, ts, value, dedup_key) VALUES (%s, %s, %s, %s, %s)"
-           " ON DUPLICATE KEY UPDATE id = id")
+           " ON DUPLICATE KEY UPDATE dedup_key = dedup_key")
 
 
 def prefill(bench: Bench, topology: Topology, messages: int, batch: int) -> float:

@@ -34,7 +34,7 @@ WRITER_BATCH = 5_000
 _LOAD = (
     "LOAD DATA LOCAL INFILE %s INTO TABLE measures CHARACTER SET ascii"
     " FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n'"
-    " (experiment_id, type_id, ts, value, @key) SET dedup_key = UNHEX(@key)"
+    " (experiment_id, type_id, ts, value, dedup_key)"
 )
 _MARK = "INSERT INTO bench_chunks (experiment_id, chunk_no) VALUES (%s, %s)"
 # Server refuses LOCAL INFILE (local_infile=OFF), or the client library was built without it.

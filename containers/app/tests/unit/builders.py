@@ -38,9 +38,9 @@ def an_experiment(experiment_id: int = 1, name: str = "device-vibrations") -> Ex
     return Experiment(experiment_id, name)
 
 
-def a_row(row_id: int, *, minutes: float = 0, value: float = 100.0, type_id: int = HERTZ.type_id) -> StoredMeasure:
+def a_row(key: int, *, minutes: float = 0, value: float = 100.0, type_id: int = HERTZ.type_id) -> StoredMeasure:
     """A stored measure, `minutes` after T0."""
-    return StoredMeasure(row_id, type_id, T0 + timedelta(minutes=minutes), value)
+    return StoredMeasure(key, type_id, T0 + timedelta(minutes=minutes), value)
 
 
 def a_store() -> InMemoryStore:

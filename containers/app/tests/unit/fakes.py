@@ -1,7 +1,7 @@
 """In-memory fakes of our own ports (services/ports.py, auth/verifier.py), sharing one `InMemoryStore`.
 
 They keep the contracts the ports' docstrings state (duplicates raise, erasure drops associations,
-`by_username` skips erased users, keyset pages are ordered by (ts, id)) and nothing more.
+`by_username` skips erased users, keyset pages are ordered by (ts, key)) and nothing more.
 """
 
 from __future__ import annotations
@@ -149,13 +149,13 @@ class FakeMeasureTypeRepository:
 class StoredMeasure:
     """A measure as the fake store keeps it; the reader shows it as a `MeasureRow`."""
 
-    id: int
+    key: int
     type_id: int
     ts: datetime
     value: float
 
     def shown(self) -> MeasureRow:
-        return MeasureRow(self.id, self.type_id, iso_utc(self.ts), self.value)
+        return MeasureRow(self.key, self.type_id, iso_utc(self.ts), self.value)
 
 
 class FakeMeasureReader:
@@ -171,7 +171,7 @@ class FakeMeasureReader:
         if len(rows) <= query.limit:
             return MeasurePage([r.shown() for r in rows], None)
         last = rows[query.limit - 1]
-        return MeasurePage([r.shown() for r in rows[:query.limit]], Cursor(last.ts, last.id))
+        return MeasurePage([r.shown() for r in rows[:query.limit]], Cursor(last.ts, last.key))
 
     def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> list[Bucket]:
         self.queries.append(query)
@@ -200,15 +200,15 @@ class FakeMeasureReader:
             and (query.type_id is None or row.type_id == query.type_id)
             and (start is None or row.ts >= start) and (end is None or row.ts < end)
         ]
-        return sorted(rows, key=lambda r: (r.ts, r.id), reverse=query.order is Order.DESC)
+        return sorted(rows, key=lambda r: (r.ts, r.key), reverse=query.order is Order.DESC)
 
 
 def _after(row: StoredMeasure, cursor: Cursor | None, order: Order) -> bool:
     if cursor is None:
         return True
     if order is Order.ASC:
-        return (row.ts, row.id) > (cursor.ts, cursor.id)
-    return (row.ts, row.id) < (cursor.ts, cursor.id)
+        return (row.ts, row.key) > (cursor.ts, cursor.key)
+    return (row.ts, row.key) < (cursor.ts, cursor.key)
 
 
 class FakeTokenVerifier:

@@ -13,11 +13,13 @@ from mymonit.domain.queries import Cursor, Order
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+# 2 since measures are ordered by (ts, dedup key); version 1 named row ids, which are gone.
+VERSION = 2
 
 
 def encode_cursor(cursor: Cursor, experiment_id: int, order: Order) -> str:
     micros = (cursor.ts - EPOCH) // MICROSECOND
-    raw = orjson.dumps([1, experiment_id, order.value, micros, cursor.id])
+    raw = orjson.dumps([VERSION, experiment_id, order.value, micros, cursor.key])
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
@@ -25,8 +27,8 @@ def decode_cursor(text: str, experiment_id: int, order: Order) -> Cursor:
     """The position a cursor names; raises `InvalidRequest` if it is malformed or was made for another query."""
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        version, exp, direction, micros, row_id = orjson.loads(raw)
-        valid = version == 1 and isinstance(micros, int) and isinstance(row_id, int) and row_id > 0
+        version, exp, direction, micros, key = orjson.loads(raw)
+        valid = version == VERSION and isinstance(micros, int) and type(key) is int and 0 <= key < 2**64
         ts = EPOCH + micros * MICROSECOND if valid else None
     except (binascii.Error, orjson.JSONDecodeError, ValueError, TypeError, OverflowError, OSError):
         ts = None
@@ -34,4 +36,4 @@ def decode_cursor(text: str, experiment_id: int, order: Order) -> Cursor:
         raise InvalidRequest("the cursor is malformed; use the Link header as given")
     if exp != experiment_id or direction != order.value:
         raise InvalidRequest("the cursor belongs to another query (experiment or order)")
-    return Cursor(ts, row_id)
+    return Cursor(ts, key)

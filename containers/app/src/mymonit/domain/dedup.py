@@ -1,4 +1,4 @@
-"""The dedup key: 16 bytes that make a redelivered measure a no-op in storage."""
+"""The dedup key: 64 bits that make a redelivered measure a no-op in storage."""
 
 from __future__ import annotations
 
@@ -12,12 +12,16 @@ MICROSECOND = timedelta(microseconds=1)
 
 def dedup_key(
     experiment: str, measure: str, timestamp: datetime, value: float, producer_id: str | None = None
-) -> bytes:
-    """BLAKE2b-128 of the producer's idempotency key if given, else of the measure's identity.
+) -> int:
+    """The first 64 bits of a BLAKE2b-128 of the producer's idempotency key if given, else of the
+    measure's identity, as an unsigned integer.
 
     The identity is (experiment, measure, timestamp to the microsecond, value's exact bits), so the
-    same reading published twice maps to one row, and two different readings never collide in
-    practice (2^-64 birthday bound at billions of rows).
+    same reading published twice maps to one row. The key is unique together with the experiment
+    and the timestamp (the table's primary key), so two different readings would have to fall in
+    the same experiment and microsecond and collide in 64 bits (2^-64) to be taken for one. (The
+    first 64 bits of the 128-bit digest, not a 64-bit BLAKE2b: the 16-byte keys stored before
+    migration 0003 convert to these by truncation.)
     """
     digest = hashlib.blake2b(digest_size=16, person=b"mymonit-measure")
     if producer_id is not None:
@@ -26,4 +30,4 @@ def dedup_key(
         micros = (timestamp - EPOCH) // MICROSECOND  # exact integers: floats blur microseconds after ~2200
         digest.update(experiment.encode() + b"\x00" + measure.encode() + b"\x00")
         digest.update(struct.pack(">qd", micros, value))
-    return digest.digest()
+    return int.from_bytes(digest.digest()[:8])

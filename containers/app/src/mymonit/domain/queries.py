@@ -19,10 +19,10 @@ class Order(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
-    """Where the previous page ended: the last row's timestamp and id (ids break ties)."""
+    """Where the previous page ended: the last row's timestamp and dedup key (keys break ties)."""
 
     ts: datetime
-    id: int
+    key: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +54,13 @@ class AggregateQuery:
 
 @dataclass(frozen=True, slots=True)
 class MeasureRow:
-    """A measure as read back for display, with the id that pagination needs.
+    """A measure as read back for display, with the dedup key that pagination needs.
 
     `timestamp` is already in its one text form (`domain.timestamps.iso_utc`): a page of a
     thousand rows is shown, never computed with, so it is formatted once, by the database.
     """
 
-    id: int
+    key: int
     type_id: int
     timestamp: str
     value: float

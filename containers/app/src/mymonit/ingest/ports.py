@@ -14,7 +14,7 @@ class NewMeasure(NamedTuple):
     type_id: int
     ts: datetime
     value: float
-    dedup_key: bytes
+    dedup_key: int
 
 
 class BatchRefused(Exception):
@@ -25,8 +25,8 @@ class MeasureSink(Protocol):
     def write(self, measures: Sequence[NewMeasure]) -> int:
         """Insert all of `measures` in one transaction and commit; returns how many rows were new.
 
-        Rows whose dedup key is already stored are skipped, so writing the same rows twice is safe.
-        Blocks for the round trips. Raises `Unavailable` when the database cannot be reached or
+        Rows already stored (same experiment, timestamp and dedup key) are skipped, so writing the
+        same rows twice is safe. Blocks for the round trips. Raises `Unavailable` when the database cannot be reached or
         the transaction must be retried (deadlock), and `BatchRefused` when it rejects the data.
         """
         ...

@@ -1,4 +1,4 @@
-"""Bulk writes of measures: one multi-row INSERT per batch that skips duplicates by dedup key."""
+"""Bulk writes of measures: one multi-row INSERT per batch that skips the rows already stored."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ __all__ = ["MySqlMeasureWriter", "NewMeasure"]
 # INSERT IGNORE, and reports 0 affected rows for a skipped duplicate (the connector does not set
 # CLIENT_FOUND_ROWS).
 _INSERT = "INSERT INTO measures (experiment_id, type_id, ts, value, dedup_key) VALUES "
-_ON_DUPLICATE = " ON DUPLICATE KEY UPDATE id = id"
+_ON_DUPLICATE = " ON DUPLICATE KEY UPDATE dedup_key = dedup_key"
 
 # Errors that say "run this transaction again", not "these rows are wrong".
 _RETRYABLE = {1205, 1213}  # ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK
@@ -32,7 +32,8 @@ class MySqlMeasureWriter:
     def write(self, measures: Sequence[NewMeasure]) -> int:
         """Insert the batch in one transaction; returns how many rows were new (the rest were duplicates).
 
-        Retrying after a lost connection is safe: the dedup key absorbs rows already committed.
+        Retrying after a lost connection is safe: the primary key (experiment, timestamp, dedup
+        key) absorbs rows already committed.
         Raises `Unavailable` (lost connection, deadlock: retry later) or `BatchRefused` (bad data).
         """
         if not measures:
@@ -42,8 +43,7 @@ class MySqlMeasureWriter:
         def work(connection: Connection) -> int:
             cursor = connection.cursor()
             try:
-                cursor.execute(sql)
-                connection.commit()
+                cursor.execute(sql)  # the session is in autocommit: one statement, one transaction
                 return int(cursor.rowcount)
             finally:
                 cursor.close()
@@ -60,10 +60,10 @@ class MySqlMeasureWriter:
 def _values(measures: Sequence[NewMeasure]) -> str:
     """The VALUES list, formatted here: 4x cheaper than the connector's per-row escaping.
 
-    Only typed values reach the text: ints (`:d` raises for anything else), a float's repr, a
-    naive DATETIME's ISO form and the key in hex, so nothing from a message can alter the SQL.
+    Only typed values reach the text: ints (`:d` raises for anything else), a float's repr and a
+    naive DATETIME's ISO form, so nothing from a message can alter the SQL.
     """
     return ",".join([
-        f"({e:d},{t:d},'{(ts if ts.tzinfo is None else to_db(ts)).isoformat(' ')}',{float(v)!r},x'{k.hex()}')"
+        f"({e:d},{t:d},'{(ts if ts.tzinfo is None else to_db(ts)).isoformat(' ')}',{float(v)!r},{k:d})"
         for e, t, ts, v, k in measures
     ])

@@ -38,9 +38,9 @@ def _where(query: MeasureQuery) -> tuple[str, list[Any]]:
         params.append(to_db(query.range.end))
     if query.after is not None:
         op = ">" if query.order is Order.ASC else "<"
-        clauses.append(f"(ts {op} %s OR (ts = %s AND id {op} %s))")
+        clauses.append(f"(ts {op} %s OR (ts = %s AND dedup_key {op} %s))")
         ts = to_db(query.after.ts)
-        params += [ts, ts, query.after.id]
+        params += [ts, ts, query.after.key]
     return " AND ".join(clauses), params
 
 
@@ -48,11 +48,13 @@ def page_sql(query: MeasureQuery) -> tuple[str, tuple[Any, ...]]:
     """The SELECT of one page (one row more than asked, to know whether a next page exists)."""
     where, params = _where(query)
     direction = "ASC" if query.order is Order.ASC else "DESC"
-    index = "ix_measures_experiment_type_ts" if query.type_id is not None else "ix_measures_experiment_ts"
+    # The primary key (experiment_id, ts, dedup_key) is the cursor's order; a measure type has
+    # its own covering index in the same order.
+    index = "ix_measures_experiment_type_ts" if query.type_id is not None else "PRIMARY"
     # Only fixed fragments are interpolated; every value is a bound parameter.
     sql = (
-        f"SELECT id, type_id, DATE_FORMAT(ts, %s), value FROM measures FORCE INDEX ({index})"  # noqa: S608  # nosec B608
-        f" WHERE {where} ORDER BY ts {direction}, id {direction} LIMIT %s"
+        f"SELECT dedup_key, type_id, DATE_FORMAT(ts, %s), value FROM measures FORCE INDEX ({index})"  # noqa: S608  # nosec B608
+        f" WHERE {where} ORDER BY ts {direction}, dedup_key {direction} LIMIT %s"
     )
     return sql, (SQL_FORMAT, *params, query.limit + 1)
 
@@ -85,7 +87,7 @@ class MySqlMeasureReader:
         # The C extension already returns int, int, str, float: no per-row conversion.
         measures = [MeasureRow(*row) for row in rows[: query.limit]]
         more = len(rows) > query.limit
-        cursor = Cursor(parse_iso_utc(measures[-1].timestamp), measures[-1].id) if more and measures else None
+        cursor = Cursor(parse_iso_utc(measures[-1].timestamp), measures[-1].key) if more and measures else None
         return MeasurePage(measures, cursor)
 
     def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> list[Bucket]:

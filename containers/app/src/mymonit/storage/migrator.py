@@ -42,9 +42,9 @@ class Migrator:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    def upgrade(self) -> list[Migration]:
-        """Apply every migration not yet recorded; returns those applied now."""
-        return self._database.run(self._upgrade, retry=False)
+    def upgrade(self, up_to: int | None = None) -> list[Migration]:
+        """Apply every migration not yet recorded (up to version `up_to` if given); returns those applied now."""
+        return self._database.run(lambda connection: self._upgrade(connection, up_to), retry=False)
 
     def current_version(self) -> int:
         def read(connection: Connection) -> int:
@@ -54,13 +54,14 @@ class Migrator:
 
         return self._database.run(read)
 
-    def _upgrade(self, connection: Connection) -> list[Migration]:
+    def _upgrade(self, connection: Connection, up_to: int | None) -> list[Migration]:
         _ensure_table(connection)
         if fetch_all(connection, "SELECT GET_LOCK(%s, 60)", (_LOCK,))[0][0] != 1:
             raise RuntimeError("another process holds the migration lock for over 60 s")
         try:
             done = {int(row[0]) for row in fetch_all(connection, "SELECT version FROM schema_migrations")}
-            pending = [m for m in available_migrations() if m.version not in done]
+            pending = [m for m in available_migrations()
+                       if m.version not in done and (up_to is None or m.version <= up_to)]
             for migration in pending:
                 _apply(connection, migration)
             return pending

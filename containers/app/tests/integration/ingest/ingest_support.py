@@ -52,7 +52,7 @@ class Lane:
 
     def stored(self) -> list[tuple[float, float]]:
         """(Unix seconds, value) of every row of the lane's experiment, in time order."""
-        sql = "SELECT ts, value FROM measures WHERE experiment_id = %s ORDER BY ts, id"
+        sql = "SELECT ts, value FROM measures WHERE experiment_id = %s ORDER BY ts, dedup_key"
         rows = self.container.database().run(lambda c: fetch_all(c, sql, (self.experiment.experiment_id,)))
         return [((ts - _EPOCH).total_seconds(), float(value)) for ts, value in rows]
 

@@ -58,7 +58,7 @@ def test_the_link_header_points_to_the_next_page_with_the_same_query_and_a_curso
     assert {k: v for k, v in params.items() if k != "cursor"} == {"measure": ["hertz"], "limit": ["3"],
                                                                   "order": ["desc"]}
     cursor = decode_cursor(params["cursor"][0], 1, Order.DESC)
-    assert cursor.id == 8
+    assert cursor.key == 8
     assert cursor.ts.microsecond == 1
 
 

@@ -23,11 +23,11 @@ def raw_cursor(payload: object) -> str:
     [
         Cursor(datetime(2022, 4, 6, 7, 0, tzinfo=UTC), 1),
         Cursor(datetime(2022, 4, 6, 7, 0, 0, 123_456, tzinfo=UTC), 42),
-        Cursor(datetime(2022, 4, 6, 7, 0, 0, 1, tzinfo=UTC), 2**63 - 1),
-        Cursor(datetime(1970, 1, 1, tzinfo=UTC), 7),
+        Cursor(datetime(2022, 4, 6, 7, 0, 0, 1, tzinfo=UTC), 2**64 - 1),
+        Cursor(datetime(1970, 1, 1, tzinfo=UTC), 0),
         Cursor(datetime(9999, 12, 30, 23, 59, 59, 999_999, tzinfo=UTC), 8),
     ],
-    ids=["whole second", "microseconds", "one microsecond and the largest id", "the epoch", "year 9999"],
+    ids=["whole second", "microseconds", "one microsecond and the largest key", "the epoch and key zero", "year 9999"],
 )
 @pytest.mark.parametrize("order", list(Order))
 def test_a_cursor_decodes_to_the_exact_position_it_was_made_from(cursor: Cursor, order: Order) -> None:
@@ -55,14 +55,15 @@ GOOD = encode_cursor(Cursor(datetime(2022, 4, 6, 7, 0, tzinfo=UTC), 3), 1, Order
         pytest.param(GOOD[:-3], id="truncated"),
         pytest.param(GOOD[:4] + ("A" if GOOD[4] != "A" else "B") + GOOD[5:], id="one character changed"),
         pytest.param(raw_cursor({"ts": 1}), id="an object"),
-        pytest.param(raw_cursor([1, 1, "asc", 0]), id="too short"),
-        pytest.param(raw_cursor([1, 1, "asc", 0, 3, 9]), id="too long"),
-        pytest.param(raw_cursor([2, 1, "asc", 0, 3]), id="another version"),
-        pytest.param(raw_cursor([1, 1, "asc", 1.5, 3]), id="fractional microseconds"),
-        pytest.param(raw_cursor([1, 1, "asc", "0", 3]), id="timestamp as text"),
-        pytest.param(raw_cursor([1, 1, "asc", 0, 0]), id="id zero"),
-        pytest.param(raw_cursor([1, 1, "asc", 0, -3]), id="negative id"),
-        pytest.param(raw_cursor([1, 1, "asc", 2**62, 3]), id="timestamp beyond year 9999"),
+        pytest.param(raw_cursor([2, 1, "asc", 0]), id="too short"),
+        pytest.param(raw_cursor([2, 1, "asc", 0, 3, 9]), id="too long"),
+        pytest.param(raw_cursor([1, 1, "asc", 0, 3]), id="version 1 (row ids, before migration 0003)"),
+        pytest.param(raw_cursor([2, 1, "asc", 1.5, 3]), id="fractional microseconds"),
+        pytest.param(raw_cursor([2, 1, "asc", "0", 3]), id="timestamp as text"),
+        pytest.param(raw_cursor([2, 1, "asc", 0, True]), id="key as a boolean"),
+        pytest.param(raw_cursor([2, 1, "asc", 0, -3]), id="negative key"),
+        pytest.param(raw_cursor([2, 1, "asc", 0, 3.0]), id="key as a float"),
+        pytest.param(raw_cursor([2, 1, "asc", 2**62, 3]), id="timestamp beyond year 9999"),
         pytest.param(raw_cursor(42), id="a number"),
     ],
 )
@@ -81,7 +82,7 @@ def test_a_cursor_made_for_another_query_is_an_invalid_request(experiment_id: in
 
 
 def test_a_cursor_edited_to_name_another_experiment_is_refused() -> None:
-    forged = raw_cursor([1, 2, "asc", 0, 3])
+    forged = raw_cursor([2, 2, "asc", 0, 3])
 
     with pytest.raises(InvalidRequest, match="another query"):
         decode_cursor(forged, 1, Order.ASC)

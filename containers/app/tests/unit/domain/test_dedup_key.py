@@ -1,7 +1,9 @@
-"""The dedup key: the same measure always maps to the same 16 bytes, different measures never do."""
+"""The dedup key: the same measure always maps to the same 64 bits, different measures never do."""
 
 from __future__ import annotations
 
+import hashlib
+import struct
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -13,14 +15,21 @@ MICROSECOND = timedelta(microseconds=1)
 BASE = {"experiment": "device-vibrations", "measure": "hertz", "timestamp": T0, "value": 100.0}
 
 
-def key(**changes: object) -> bytes:
+def key(**changes: object) -> int:
     return dedup_key(**{**BASE, **changes})  # type: ignore[arg-type]
 
 
-def test_the_key_is_sixteen_bytes_and_the_same_for_the_same_measure() -> None:
-    assert len(key()) == 16
+def test_the_key_is_an_unsigned_64_bit_integer_and_the_same_for_the_same_measure() -> None:
+    assert 0 <= key() < 2**64
     assert key() == key()
-    assert len(key(producer_id="p-1")) == 16
+    assert 0 <= key(producer_id="p-1") < 2**64
+
+
+def test_the_key_is_the_first_half_of_the_128_bit_digest_the_keys_before_migration_0003_were() -> None:
+    digest = hashlib.blake2b(digest_size=16, person=b"mymonit-measure")
+    digest.update(b"device-vibrations\x00hertz\x00" + struct.pack(">qd", 1_649_228_400_000_000, 100.0))
+
+    assert key() == int.from_bytes(digest.digest()[:8])
 
 
 def test_the_same_instant_written_in_another_zone_has_the_same_key() -> None:

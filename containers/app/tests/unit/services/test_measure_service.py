@@ -56,7 +56,7 @@ def test_an_associated_scientist_reads_a_page_of_their_experiments_measures(
     experiment, page = services.measures.page(associated_scientist, 1, wanted)
 
     assert experiment == an_experiment(1, "device-vibrations")
-    assert [(row.id, row.value) for row in page.rows] == [(5, 120.0), (4, 110.0)]
+    assert [(row.key, row.value) for row in page.rows] == [(5, 120.0), (4, 110.0)]
     assert ports.reader.queries == [MeasureQuery(1, TimeRange(wanted.start, wanted.end), 10, 2, Order.DESC, None)]
 
 
@@ -65,7 +65,7 @@ def test_an_export_streams_every_matching_measure(services: Services, associated
     experiment, chunks = services.measures.export(associated_scientist, 1, MeasureFilter(measure="newton"))
 
     assert experiment.name == "device-vibrations"
-    assert [[row.id for row in chunk] for chunk in chunks] == [[11]]
+    assert [[row.key for row in chunk] for chunk in chunks] == [[11]]
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_the_next_page_starts_after_the_cursor_of_the_previous_one(services: Ser
     _, second = services.measures.page(associated_scientist, 1, MeasureFilter(measure="hertz", limit=4,
                                                                               cursor=cursor))
 
-    assert [row.id for row in first.rows + second.rows] == list(range(1, 9))
+    assert [row.key for row in first.rows + second.rows] == list(range(1, 9))
 
 
 @pytest.mark.parametrize("order", [Order.DESC, Order.ASC])
