@@ -2,7 +2,7 @@
 
 Two paths. `infile` (default): LOAD DATA LOCAL INFILE of a TSV per chunk, unique and foreign key
 checks off for the session (the generator guarantees both). `writer`: the production write path,
-`MySqlMeasureWriter.write` in batches of 5,000. Each chunk commits together with its row in
+`MySqlMeasureWriter.insert` in batches of 5,000. Each chunk commits together with its row in
 `bench_chunks`, so a fill interrupted by a server restart resumes without gaps or duplicates.
 """
 
@@ -167,7 +167,7 @@ class WriterLoader:
         rows = []
         for moment, values in chunk_values(chunk.experiment, chunk.chunk_no, chunk.span):
             for (name, *_), type_id, value in zip(SERIES, self._type_ids, values, strict=True):
-                rows.append(NewMeasure(chunk.experiment_id, type_id, moment, value,
+                rows.append(NewMeasure.at(chunk.experiment_id, type_id, moment, value,
                                        dedup_key(chunk.experiment, name, moment, value)))
         return rows
 
@@ -176,7 +176,7 @@ class WriterLoader:
         writer = self._container.measure_writer()
         for start in range(0, len(rows), WRITER_BATCH):
             batch: list[NewMeasure] = rows[start:start + WRITER_BATCH]
-            _retrying(self._container, partial(writer.write, batch))
+            _retrying(self._container, partial(writer.insert, batch))
         database = self._container.database()
         _retrying(self._container, partial(database.run, partial(_mark, chunk=chunk)))
 

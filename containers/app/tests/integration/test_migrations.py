@@ -73,9 +73,9 @@ def test_upgrading_keeps_every_measure_and_a_redelivered_one_is_still_a_duplicat
     assert [(ts.replace(tzinfo=UTC), value) for ts, value, _ in rows] == list(zip(moments, VALUES, strict=True))
     assert [key for *_, key in rows] == [dedup_key("device-vibrations", "hertz", m, v)
                                         for m, v in zip(moments, VALUES, strict=True)]
-    redelivered = [NewMeasure(experiment_id, HERTZ, m, v, dedup_key("device-vibrations", "hertz", m, v))
+    redelivered = [NewMeasure.at(experiment_id, HERTZ, m, v, dedup_key("device-vibrations", "hertz", m, v))
                    for m, v in zip(moments, VALUES, strict=True)]
-    new = NewMeasure(experiment_id, HERTZ, T0 + timedelta(hours=1), 1.0,
+    new = NewMeasure.at(experiment_id, HERTZ, T0 + timedelta(hours=1), 1.0,
                      dedup_key("device-vibrations", "hertz", T0 + timedelta(hours=1), 1.0))
-    assert scratch.measure_writer().write([*redelivered, new]) == 1
+    assert scratch.measure_writer().insert([*redelivered, new]) == 1
     assert migrator.current_version() == 3

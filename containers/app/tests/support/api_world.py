@@ -66,10 +66,10 @@ class World:
         type_id = self.container.measure_type_service().type_id(measure)
         assert type_id is not None
         moments = [start + step * i for i in range(len(values))]
-        rows = [NewMeasure(experiment.experiment_id, type_id, moment, value,
+        rows = [NewMeasure.at(experiment.experiment_id, type_id, moment, value,
                            dedup_key(experiment.name, measure, moment, value))
                 for moment, value in zip(moments, values, strict=True)]
-        self.container.measure_writer().write(rows)
+        self.container.measure_writer().insert(rows)
         return moments
 
     def associate(self, who: Caller | User, experiment: Experiment) -> None:

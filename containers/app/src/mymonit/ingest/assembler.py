@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
 
 from mymonit.ingest.decoder import Limits, decode
 from mymonit.ingest.keys import KeyFunction, KeyMaker
 from mymonit.ingest.names import NameResolver
 from mymonit.ingest.ports import NewMeasure
-
-_EPOCH = datetime(1970, 1, 1)  # naive UTC: the DATETIME column's own form
 
 
 class MeasureAssembler:
@@ -36,8 +33,7 @@ class MeasureAssembler:
             if names is None:
                 names = resolved[experiment, measure] = self._resolve(experiment, measure)
             experiment_id, type_id, key = names
-            rows.append(NewMeasure(experiment_id, type_id, _EPOCH + timedelta(0, 0, micros), value,
-                                   key(micros, value, producer_id)))
+            rows.append(NewMeasure(experiment_id, type_id, micros, value, key(micros, value, producer_id)))
         return rows
 
     def _resolve(self, experiment: str, measure: str) -> tuple[int, int, KeyFunction]:

@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple, Protocol
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 class NewMeasure(NamedTuple):
-    """A measure ready to insert. `ts` is aware, or naive in UTC (the column's own form)."""
+    """A measure ready to insert; `micros`: its timestamp in microseconds since 1970-01-01 UTC.
+
+    Integers, not datetimes, on the hot path: the consumer decodes Unix times into them and the
+    writer formats them, so no datetime object is made per measure.
+    """
 
     experiment_id: int
     type_id: int
-    ts: datetime
+    micros: int
     value: float
     dedup_key: int
+
+    @classmethod
+    def at(cls, experiment_id: int, type_id: int, moment: datetime, value: float, dedup_key: int) -> NewMeasure:
+        """The measure taken at `moment`: aware, or naive in UTC."""
+        aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        return cls(experiment_id, type_id, (aware - _EPOCH) // _MICROSECOND, value, dedup_key)
+
+
+class PreparedRows(NamedTuple):
+    """Measures made ready for one write: the measures, and the sink's own form of them."""
+
+    measures: Sequence[NewMeasure]
+    form: str
 
 
 class BatchRefused(Exception):
@@ -22,8 +42,16 @@ class BatchRefused(Exception):
 
 
 class MeasureSink(Protocol):
-    def write(self, measures: Sequence[NewMeasure]) -> int:
-        """Insert all of `measures` in one transaction and commit; returns how many rows were new.
+    def prepare(self, measures: Sequence[NewMeasure]) -> PreparedRows:
+        """The measures in the form `write` sends (for SQL, the statement's text): CPU only, no I/O.
+
+        The consumer prepares a batch on its receiving thread, so that the writer's thread does
+        nothing but wait for the database while the next batch is received and prepared.
+        """
+        ...
+
+    def write(self, rows: PreparedRows) -> int:
+        """Insert all of `rows` in one transaction and commit; returns how many rows were new.
 
         Rows already stored (same experiment, timestamp and dedup key) are skipped, so writing the
         same rows twice is safe. Blocks for the round trips. Raises `Unavailable` when the database cannot be reached or

@@ -7,7 +7,7 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -17,7 +17,7 @@ from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Delivery
 from mymonit.ingest.lifecycle import Backoff, StopFlag
 from mymonit.ingest.metrics import ConsumerMetrics
-from mymonit.ingest.ports import BatchRefused, MeasureSink, NewMeasure
+from mymonit.ingest.ports import BatchRefused, MeasureSink, NewMeasure, PreparedRows
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +56,14 @@ class BatchWriter:
         self._metrics = metrics
         self._trail = trail
         self._retry_max = retry_max
-        self._batches: queue.SimpleQueue[Batch[NewMeasure] | None] = queue.SimpleQueue()
+        self._batches: queue.SimpleQueue[tuple[Batch[NewMeasure], PreparedRows] | None] = queue.SimpleQueue()
         self._abandoned = False
         self._thread = threading.Thread(target=self._work, name="mymonit-batch-writer", daemon=True)
         self._thread.start()
 
     def submit(self, batch: Batch[NewMeasure]) -> None:
-        self._batches.put(batch)
+        """Queue `batch`, prepared here, on the caller's thread, while this one may be waiting for the database."""
+        self._batches.put((batch, self._sink.prepare(batch.rows)))
 
     def abandon(self) -> None:
         """Drop what is not written yet (the connection is gone: its delivery tags mean nothing)."""
@@ -83,12 +84,13 @@ class BatchWriter:
         return self._thread.is_alive()
 
     def _work(self) -> None:
-        while (batch := self._batches.get()) is not None:
+        while (item := self._batches.get()) is not None:
             if self._abandoned:
                 continue
+            batch, prepared = item
             batch_id = uuid.uuid4().hex[:16]
             with audit.bind(request_id=batch_id):
-                written = self._write(Written(batch, batch_id))
+                written = self._write(Written(batch, batch_id), prepared)
             if written is None:
                 self._abandoned = True
                 continue
@@ -99,10 +101,10 @@ class BatchWriter:
                 log.debug("could not hand a written batch back to a closed connection", exc_info=True)
                 self._abandoned = True
 
-    def _write(self, result: Written) -> Written | None:
+    def _write(self, result: Written, prepared: PreparedRows) -> Written | None:
         started = time.perf_counter()
         try:
-            result.inserted = self._retrying(result.batch.rows)
+            result.inserted = self._retrying(prepared)
             result.written = len(result.batch.rows)
         except BatchRefused:
             log.warning("the database refused a batch of %d messages; writing them one by one",
@@ -117,12 +119,12 @@ class BatchWriter:
         for delivery in result.batch.deliveries:
             if delivery.rows:
                 try:
-                    result.inserted += self._retrying(delivery.rows)
+                    result.inserted += self._retrying(self._sink.prepare(delivery.rows))
                     result.written += len(delivery.rows)
                 except BatchRefused as error:
                     result.refused.append((delivery, str(error)))
 
-    def _retrying(self, rows: Sequence[NewMeasure]) -> int:
+    def _retrying(self, rows: PreparedRows) -> int:
         backoff, failures = Backoff(maximum=self._retry_max), 0
         while True:
             try:

@@ -36,10 +36,10 @@ def load_demo(database: Database) -> int:
     database.run(_load_entities)
     experiment_id, hertz = database.run(_ids)
     measures = [
-        NewMeasure(experiment_id, hertz, moment, value, dedup_key("device-vibrations", "hertz", moment, value))
+        NewMeasure.at(experiment_id, hertz, moment, value, dedup_key("device-vibrations", "hertz", moment, value))
         for moment, value in ((DEMO_START + timedelta(minutes=i), v) for i, v in enumerate(DEMO_HERTZ))
     ]
-    return MySqlMeasureWriter(database).write(measures)
+    return MySqlMeasureWriter(database).insert(measures)
 
 
 def _load_entities(connection: Connection) -> None:

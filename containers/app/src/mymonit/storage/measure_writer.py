@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import mysql.connector
 
 from mymonit.domain.errors import Unavailable
-from mymonit.ingest.ports import BatchRefused, NewMeasure
-from mymonit.storage.measures import to_db
+from mymonit.ingest.ports import BatchRefused, NewMeasure, PreparedRows
 from mymonit.storage.pool import Connection, Database
 
 __all__ = ["MySqlMeasureWriter", "NewMeasure"]
@@ -29,24 +29,26 @@ class MySqlMeasureWriter:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def write(self, measures: Sequence[NewMeasure]) -> int:
-        """Insert the batch in one transaction; returns how many rows were new (the rest were duplicates).
+    def insert(self, measures: Sequence[NewMeasure]) -> int:
+        """`write(prepare(measures))`: for callers that have nothing to overlap with the round trip."""
+        return self.write(self.prepare(measures))
+
+    def prepare(self, measures: Sequence[NewMeasure]) -> PreparedRows:
+        return PreparedRows(measures, _values(measures))
+
+    def write(self, rows: PreparedRows) -> int:
+        """Insert the rows in one transaction; returns how many were new (the rest were duplicates).
 
         Retrying after a lost connection is safe: the primary key (experiment, timestamp, dedup
         key) absorbs rows already committed.
         Raises `Unavailable` (lost connection, deadlock: retry later) or `BatchRefused` (bad data).
         """
-        if not measures:
+        if not rows.measures:
             return 0
-        sql = _INSERT + _values(measures) + _ON_DUPLICATE
+        sql = _INSERT + rows.form + _ON_DUPLICATE
 
         def work(connection: Connection) -> int:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(sql)  # the session is in autocommit: one statement, one transaction
-                return int(cursor.rowcount)
-            finally:
-                cursor.close()
+            return connection.execute(sql)  # the session is in autocommit: one statement, one transaction
 
         try:
             return self._db.run(work)
@@ -61,9 +63,14 @@ def _values(measures: Sequence[NewMeasure]) -> str:
     """The VALUES list, formatted here: 4x cheaper than the connector's per-row escaping.
 
     Only typed values reach the text: ints (`:d` raises for anything else), a float's repr and a
-    naive DATETIME's ISO form, so nothing from a message can alter the SQL.
+    timestamp made of digits, so nothing from a message can alter the SQL. A batch's measures
+    mostly share their seconds, so each second's text is made once.
     """
-    return ",".join([
-        f"({e:d},{t:d},'{(ts if ts.tzinfo is None else to_db(ts)).isoformat(' ')}',{float(v)!r},{k:d})"
-        for e, t, ts, v, k in measures
-    ])
+    values = []
+    second, text = None, ""
+    for experiment_id, type_id, micros, value, key in measures:
+        whole, fraction = divmod(micros, 1_000_000)
+        if whole != second:
+            second, text = whole, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(whole))
+        values.append(f"({experiment_id:d},{type_id:d},'{text}.{fraction:06d}',{float(value)!r},{key:d})")
+    return ",".join(values)

@@ -52,6 +52,15 @@ class Session:
     def cursor(self) -> Any:
         return self.raw.cursor()
 
+    def execute(self, sql: str) -> int:
+        """Run one statement that returns no rows, without parameters; returns the affected rows.
+
+        It goes straight to the connection: a cursor would ping the server first and scan the
+        text for several statements, which costs a round trip and ~10 % of a large insert's time.
+        """
+        status = self.raw.cmd_query(sql)
+        return int(status["affected_rows"])  # type: ignore[index]  # a dict for a statement without rows
+
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """A cursor whose statements commit together when the block ends, or not at all."""

@@ -13,7 +13,7 @@ from dependency_injector import providers
 
 from mymonit.config import load_settings
 from mymonit.container import Container
-from mymonit.ingest.ports import MeasureSink, NewMeasure
+from mymonit.ingest.ports import MeasureSink, NewMeasure, PreparedRows
 
 
 class DieAfterCommit:
@@ -22,8 +22,11 @@ class DieAfterCommit:
     def __init__(self, sink: MeasureSink) -> None:
         self._sink = sink
 
-    def write(self, measures: Sequence[NewMeasure]) -> int:
-        inserted = self._sink.write(measures)
+    def prepare(self, measures: Sequence[NewMeasure]) -> PreparedRows:
+        return self._sink.prepare(measures)
+
+    def write(self, rows: PreparedRows) -> int:
+        inserted = self._sink.write(rows)
         os.kill(os.getpid(), signal.SIGKILL)
         return inserted
 

@@ -32,11 +32,11 @@ def measure(**changes: object) -> dict[str, object]:
             **changes}
 
 
-def test_a_measure_becomes_a_row_with_ids_a_naive_utc_time_and_the_domain_key(assembler: MeasureAssembler) -> None:
+def test_a_measure_becomes_a_row_with_ids_unix_microseconds_and_the_domain_key(assembler: MeasureAssembler) -> None:
     [row] = assembler.rows(orjson.dumps(measure()))
 
-    assert row == NewMeasure(1, 10, T0.replace(tzinfo=None), 101.5,
-                             dedup_key("device-vibrations", "hertz", T0, 101.5))
+    assert row == NewMeasure(1, 10, 1_649_228_400_250_000, 101.5, dedup_key("device-vibrations", "hertz", T0, 101.5))
+    assert row == NewMeasure.at(1, 10, T0, 101.5, row.dedup_key)
 
 
 def test_a_producer_id_decides_the_key(assembler: MeasureAssembler) -> None:

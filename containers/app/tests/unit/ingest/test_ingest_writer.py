@@ -14,12 +14,12 @@ from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Delivery
 from mymonit.ingest.lifecycle import StopFlag
 from mymonit.ingest.metrics import ConsumerMetrics
-from mymonit.ingest.ports import BatchRefused, NewMeasure
+from mymonit.ingest.ports import BatchRefused, NewMeasure, PreparedRows
 from mymonit.ingest.writer import BatchWriter, Written
 
 
 def row(value: float, experiment_id: int = 1) -> NewMeasure:
-    return NewMeasure(experiment_id, 10, datetime(2024, 1, 1), value, bytes(16))
+    return NewMeasure.at(experiment_id, 10, datetime(2024, 1, 1), value, 0)
 
 
 def batch(*deliveries: Delivery[NewMeasure]) -> Batch[NewMeasure]:
@@ -39,7 +39,11 @@ class FakeSink:
         self.rows: list[NewMeasure] = []
         self.calls = 0
 
-    def write(self, measures: Sequence[NewMeasure]) -> int:
+    def prepare(self, measures: Sequence[NewMeasure]) -> PreparedRows:
+        return PreparedRows(measures, "")
+
+    def write(self, rows: PreparedRows) -> int:
+        measures = rows.measures
         self.calls += 1
         if self.down:
             self.down -= 1
