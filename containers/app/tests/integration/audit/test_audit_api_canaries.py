@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from api_world import T0, Caller, World
-from audit_capture import AuditCapture, Captured, speed_up_delivery
+from audit_capture import AuditCapture, Captured
 from emulator import Account
 from flask.testing import FlaskClient
 
@@ -57,14 +54,6 @@ class Scenario:
         assert response.status_code == status, (method, path, response.get_data(as_text=True))
         self.expected[request_id] = expect
         return response
-
-
-@pytest.fixture
-def capture(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AuditCapture]:
-    speed_up_delivery(monkeypatch)
-    capture = AuditCapture(settings, tmp_path / "spool.db")
-    yield capture
-    capture.close()
 
 
 @dataclass

@@ -13,12 +13,11 @@ import json
 import secrets
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pika
 import pytest
 from api_world import World
-from audit_capture import AuditCapture, Captured, speed_up_delivery
+from audit_capture import AuditCapture, Captured
 from logstash_standin import eventually
 from pika.adapters.blocking_connection import BlockingChannel
 from prometheus_client import CollectorRegistry
@@ -48,14 +47,6 @@ def topology(settings: Settings) -> Iterator[Topology]:
             channel.queue_delete(queue)
         for exchange in (lane.exchange, lane.dead_exchange):
             channel.exchange_delete(exchange)
-
-
-@pytest.fixture
-def capture(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AuditCapture]:
-    speed_up_delivery(monkeypatch)
-    capture = AuditCapture(settings, tmp_path / "spool.db")
-    yield capture
-    capture.close()
 
 
 @contextlib.contextmanager

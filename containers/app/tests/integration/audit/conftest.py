@@ -1,0 +1,19 @@
+"""Fixtures of the audit canaries: a Logstash stand-in that captures what leaves the process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from audit_capture import AuditCapture, speed_up_delivery
+
+from mymonit.config import Settings
+
+
+@pytest.fixture
+def capture(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AuditCapture]:
+    speed_up_delivery(monkeypatch)
+    capture = AuditCapture(settings, tmp_path / "spool.db")
+    yield capture
+    capture.close()
