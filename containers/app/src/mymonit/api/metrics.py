@@ -20,17 +20,38 @@ LATENCY = Histogram(
 )
 
 
+class _Series:
+    """The labelled counter and histogram of one (method, route, status), looked up once."""
+
+    __slots__ = ("latency", "requests")
+
+    def __init__(self, method: str, route: str, status: int) -> None:
+        self.requests = REQUESTS.labels(method, route, str(status))
+        self.latency = LATENCY.labels(method, route)
+
+
+# Any other method a client invents is counted as OTHER, so it cannot add series without bound.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def install_metrics(app: Flask) -> None:
+    series: dict[tuple[str, str, int], _Series] = {}  # bounded: the methods, routes and statuses there are
+
     @app.before_request
     def _start_timer() -> None:
         g.started = time.perf_counter()
 
     @app.after_request
     def _observe(response: Response) -> Response:
-        route = request.url_rule.rule if request.url_rule else "unmatched"
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-        LATENCY.labels(request.method, route).observe(elapsed)
+        rule = request.url_rule
+        method = request.method if request.method in _METHODS else "OTHER"
+        key = (method, rule.rule if rule else "unmatched", response.status_code)
+        found = series.get(key)
+        if found is None:
+            found = series.setdefault(key, _Series(*key))
+        found.requests.inc()
+        found.latency.observe(elapsed)
         return response
 
 

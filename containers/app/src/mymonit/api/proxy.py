@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 from typing import Any
@@ -22,13 +23,15 @@ class TrustedProxy:
         self._app = app
         self._fixed = ProxyFix(app, x_for=1, x_proto=1)
         self._trusted = tuple(trusted)
+        # The same few peers (the proxy itself) connect again and again: judge each once.
+        self._is_trusted = functools.lru_cache(maxsize=256)(self._judge)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         target = self._fixed if self._is_trusted(environ.get("REMOTE_ADDR")) else self._app
         result: Iterable[bytes] = target(environ, start_response)
         return result
 
-    def _is_trusted(self, peer: str | None) -> bool:
+    def _judge(self, peer: str | None) -> bool:
         if not peer:
             return False
         try:

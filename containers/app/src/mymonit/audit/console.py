@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+import time
 from typing import Final
+
+import orjson
 
 # colorama ships no type stubs.
 from colorama import Fore, Style  # type: ignore[import-untyped]
@@ -66,7 +68,7 @@ class ConsoleFormatter(logging.Formatter):
         trace = self._trace(record)
         if trace:
             document["exc"] = trace
-        return json.dumps(document, ensure_ascii=False, default=repr)
+        return _json_line(document)
 
     def _trace(self, record: logging.LogRecord) -> str:
         if record.exc_info and not record.exc_text:
@@ -79,9 +81,18 @@ def _fields(record: logging.LogRecord) -> dict[str, object]:
     return {**audit_fields(record), **others}
 
 
+def _json_line(document: dict[str, object]) -> str:
+    """orjson (a record is written on every request); the json module for what orjson refuses
+    (integers beyond 64 bits), so a line is always written."""
+    try:
+        return orjson.dumps(document, default=repr, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(document, ensure_ascii=False, default=repr)
+
+
 def _time(record: logging.LogRecord) -> str:
-    stamp = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
-    return stamp.replace("+00:00", "Z")
+    """UTC with milliseconds, e.g. 2026-11-28T10:15:02.123Z."""
+    return f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(record.created))}.{int(record.msecs):03d}Z"
 
 
 def _plain(value: object) -> str:

@@ -11,6 +11,7 @@ imported this module), which is enough to correlate a burst of requests without 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -31,9 +32,15 @@ def hash_client(addr: str, salt: bytes | None = None) -> str:
     Without `salt` the per-process random salt is used, so hashes cannot be reversed by
     enumerating the IPv4 space and do not correlate across deployments.
     """
-    key = _PROCESS_SALT if salt is None else salt
-    digest = hmac.new(key, addr.encode("utf-8"), hashlib.sha256).hexdigest()
+    if salt is None:
+        return _hash_with_process_salt(addr)
+    digest = hmac.new(salt, addr.encode("utf-8"), hashlib.sha256).hexdigest()
     return digest[:_CLIENT_HASH_CHARS]
+
+
+@functools.lru_cache(maxsize=1024)  # behind a proxy the same few addresses come back on every request
+def _hash_with_process_salt(addr: str) -> str:
+    return hmac.new(_PROCESS_SALT, addr.encode("utf-8"), hashlib.sha256).hexdigest()[:_CLIENT_HASH_CHARS]
 
 
 class Binding:
