@@ -46,7 +46,7 @@ def serve(settings: Settings) -> None:
         "threads": settings.REST_THREADS,
         "timeout": 60,
         "graceful_timeout": 20,
-        "keepalive": 30,
+        "keepalive": 30,  # longer than nginx's upstream keepalive_timeout (20 s): nginx closes idle ones first
         "forwarded_allow_ips": "127.0.0.1",
         "accesslog": "-" if os.environ.get("MYMONIT_ACCESS_LOG") else None,
         "logger_class": "mymonit.audit.gunicorn_logger.GunicornLogger",  # redacted, via our handlers
