@@ -16,7 +16,7 @@ from flask import Blueprint, g, request
 from pydantic import BaseModel
 
 from mymonit.api.parsing import parse_body, parse_query
-from mymonit.audit import AuditEvent, AuditTrail
+from mymonit.audit import AuditEvent, AuditTrail, Outcome, bind, current
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,29 @@ class Operation:
 def note(**fields: object) -> None:
     """Add fields to this request's audit event (what was read or changed; never personal data)."""
     g.setdefault("audit_fields", {}).update(fields)
+
+
+def audit_when_streamed() -> None:
+    """For a view whose body streams: its audit event waits for `streamed(...)`, at the stream's end."""
+    g.audit_later = True
+
+
+def streamed(outcome: Outcome, **fields: object) -> None:
+    """Emit the audit event `audit_when_streamed()` held back, with the noted fields and these; once."""
+    emit = g.pop("audit_emit", None)
+    if emit is not None:
+        emit(outcome, **{**g.get("audit_fields", {}), **fields})
+
+
+def _held_back(trail: AuditTrail, event: AuditEvent) -> Callable[..., None]:
+    """`emit(outcome, **fields)` for later: the stream outlives the request's bound context."""
+    request_context = current()
+
+    def emit(outcome: Outcome, **fields: object) -> None:
+        with bind(**request_context):
+            trail.emit(event, outcome, **fields)
+
+    return emit
 
 
 Authenticate = Callable[[], Any]
@@ -78,7 +101,9 @@ class Api:
                 if operation.body is not None:
                     arguments["body"] = parse_body(operation.body)
                 response = view(**arguments)
-                if operation.audit is not None:
+                if operation.audit is not None and g.get("audit_later"):
+                    g.audit_emit = _held_back(self._trail, operation.audit)
+                elif operation.audit is not None:
                     self._trail.emit(operation.audit, **g.get("audit_fields", {}))
                 return response
 

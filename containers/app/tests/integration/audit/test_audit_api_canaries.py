@@ -51,7 +51,8 @@ class Scenario:
         request_id = f"canary-{len(self.expected):02d}-{secrets.token_hex(4)}"
         response = self.client.open(path, method=method, headers={
             **headers, "X-Request-ID": request_id, "X-Forwarded-For": CLIENT_IP}, **kwargs)
-        assert response.status_code == status, (method, path, response.get_data(as_text=True))
+        body = response.get_data(as_text=True)  # to the end: a streamed response is audited when it ends
+        assert response.status_code == status, (method, path, body)
         self.expected[request_id] = expect
         return response
 
@@ -137,7 +138,7 @@ def the_user_reads(scenario: Scenario, cast: Cast, me: dict[str, str]) -> None:
     scenario.call("GET", f"/measures/{exp}/aggregate", me, Expected("api:measures:aggregated", "success", who, {
         "experiment_id": exp, "range": RANGE, "buckets": 1}), 200, query_string=period | {"buckets": 1})
     scenario.call("GET", f"/measures/{exp}/export", me, Expected("api:measures:exported", "success", who, {
-        "experiment_id": exp, "range": RANGE}), 200, query_string=period)
+        "experiment_id": exp, "range": RANGE, "rows": 3, "complete": True}), 200, query_string=period)
 
 
 def requests_are_refused(scenario: Scenario, cast: Cast, me: dict[str, str], world: World) -> None:

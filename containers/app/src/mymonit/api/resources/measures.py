@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 
 from flask import Response, request, stream_with_context
 
-from mymonit.api.operations import Api, Operation, note
+from mymonit.api.operations import Api, Operation, audit_when_streamed, note, streamed
 from mymonit.api.responses import iso, json_response
 from mymonit.api.schemas import AggregateOut, AggregateParams, ExportParams, MeasureOut, MeasureParams
-from mymonit.audit import AuditEvent
+from mymonit.audit import AuditEvent, Outcome
 from mymonit.domain.cursors import encode_cursor
 from mymonit.domain.model import User
 from mymonit.domain.queries import MeasureRow
@@ -72,11 +72,13 @@ def register(api: Api, measures: MeasureService) -> None:
     @api.operation(bp, Operation("GET", "/measures/{experiment_id}/export", "Export measures as CSV", TAG,
                                  query=ExportParams, response=str, media_type="text/csv", errors=(400, 401, 403),
                                  audit=AuditEvent.API_MEASURES_EXPORTED,
-                                 description="Streams every measure of the range in constant memory. " + READERS))
+                                 description="Streams every measure of the range in constant memory. " + READERS
+                                 + " Audited when the stream ends, with the rows sent and whether it was complete."))
     def export_measures(actor: User, experiment_id: int, query: ExportParams) -> Response:
         wanted = MeasureFilter(query.start, query.end, query.measure, order=query.order)
         experiment, chunks = measures.export(actor, experiment_id, wanted)
         note(experiment_id=experiment_id, range=_range(query.start, query.end), measure=query.measure)
+        audit_when_streamed()
         names = measures.type_names()
         filename = f"measures-{experiment_id}.csv"
         return Response(stream_with_context(_csv(experiment.name, names, chunks)), mimetype="text/csv",
@@ -88,12 +90,19 @@ def _range(start: datetime | None, end: datetime | None) -> list[str | None]:
 
 
 def _csv(experiment: str, names: dict[int, str], chunks: Iterator[list[MeasureRow]]) -> Iterator[str]:
+    """The CSV text, a chunk at a time; at the end, or when the client goes away, the audit event."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["experiment", "measure_type", "timestamp", "value"])
-    for rows in chunks:
-        writer.writerows((experiment, names[r.type_id], r.timestamp, repr(r.value)) for r in rows)
+    sent, complete = 0, False
+    try:
+        for rows in chunks:
+            writer.writerows((experiment, names[r.type_id], r.timestamp, repr(r.value)) for r in rows)
+            yield buffer.getvalue()
+            sent += len(rows)
+            buffer.seek(0)
+            buffer.truncate()
         yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+        complete = True
+    finally:
+        streamed(Outcome.SUCCESS if complete else Outcome.FAILED, rows=sent, complete=complete)
