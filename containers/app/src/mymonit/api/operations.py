@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from mymonit.api.parsing import parse_body, parse_query
 from mymonit.audit import AuditEvent, AuditTrail, Outcome, bind, current
+from mymonit.services.access import require_admin
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Operation:
     summary: str
     tag: str
     secured: bool = True
+    admin_only: bool = False  # refused with 403 before the query or body is even parsed
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     response: Any = None  # a pydantic model or type; None: no body
@@ -96,6 +98,8 @@ class Api:
                 arguments = dict(path)
                 if operation.secured:
                     arguments["actor"] = self._authenticate()
+                if operation.admin_only:
+                    require_admin(arguments["actor"])  # a caller who may not do this learns nothing of the input
                 if operation.query is not None:
                     arguments["query"] = parse_query(operation.query, request.args)
                 if operation.body is not None:

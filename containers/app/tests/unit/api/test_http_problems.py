@@ -61,6 +61,24 @@ def test_a_scientist_calling_an_admin_operation_gets_a_403(client: FlaskClient) 
     assert problem_of(response, 403)["detail"] == "only an ADMIN may do this"
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        pytest.param("POST", "/users/", {"user_id": 7}, id="POST /users/, wrong types"),
+        pytest.param("POST", "/experiments/", "{not json", id="POST /experiments/, not JSON"),
+        pytest.param("PUT", "/experiments/1", {}, id="PUT /experiments/1, missing name"),
+    ],
+)
+def test_a_scientist_sending_an_invalid_body_to_an_admin_operation_gets_the_403_not_the_validation(
+    client: FlaskClient, method: str, path: str, body: object,
+) -> None:
+    data = {"data": body, "content_type": "application/json"} if isinstance(body, str) else {"json": body}
+
+    response = client.open(path, method=method, headers=bearer("S001"), **data)
+
+    assert problem_of(response, 403)["detail"] == "only an ADMIN may do this"
+
+
 def test_an_admin_reading_measures_gets_a_403(client: FlaskClient) -> None:
     problem_of(client.get("/measures/1", headers=ADMIN), 403)
 

@@ -32,16 +32,16 @@ def register(api: Api, experiments: ExperimentService) -> None:
         note(experiment_id=experiment_id)
         return json_response(experiment_json(experiments.get(actor, experiment_id)))
 
-    @api.operation(bp, Operation("POST", "/experiments/", "Create an experiment (ADMIN)", TAG, body=ExperimentIn,
-                                 response=ExperimentOut, status=201, errors=(400, 401, 403, 409, 415, 422),
-                                 audit=AuditEvent.API_EXPERIMENT_CREATED))
+    @api.operation(bp, Operation("POST", "/experiments/", "Create an experiment (ADMIN)", TAG, admin_only=True,
+                                 body=ExperimentIn, response=ExperimentOut, status=201,
+                                 errors=(400, 401, 403, 409, 415, 422), audit=AuditEvent.API_EXPERIMENT_CREATED))
     def create_experiment(actor: User, body: ExperimentIn) -> Response:
         experiment = experiments.create(actor, body.name)
         note(experiment_id=experiment.experiment_id, experiment=experiment.name)
         return created(experiment_json(experiment), f"/experiments/{experiment.experiment_id}")
 
     @api.operation(bp, Operation("PUT", "/experiments/{experiment_id}", "Rename an experiment (ADMIN)", TAG,
-                                 body=ExperimentIn, response=ExperimentOut,
+                                 admin_only=True, body=ExperimentIn, response=ExperimentOut,
                                  errors=(400, 401, 403, 404, 409, 415, 422), audit=AuditEvent.API_EXPERIMENT_RENAMED))
     def rename_experiment(actor: User, experiment_id: int, body: ExperimentIn) -> Response:
         before, after = experiments.rename(actor, experiment_id, body.name)
@@ -50,7 +50,7 @@ def register(api: Api, experiments: ExperimentService) -> None:
 
     assoc = "associations"
 
-    @api.operation(bp, Operation("GET", "/scientists-experiments/", "List associations (ADMIN)", assoc,
+    @api.operation(bp, Operation("GET", "/scientists-experiments/", "List associations (ADMIN)", assoc, admin_only=True,
                                  response=dict[str, ExperimentUsers], errors=(401, 403),
                                  audit=AuditEvent.API_ASSOCIATIONS_LISTED,
                                  description="Keyed by experiment id; every experiment appears, even with no users."))
@@ -60,7 +60,7 @@ def register(api: Api, experiments: ExperimentService) -> None:
         return json_response({str(exp): {"users": users} for exp, users in table.items()})
 
     @api.operation(bp, Operation("POST", "/scientists-experiments/{experiment_id}/{user_id}",
-                                 "Associate a scientist with an experiment (ADMIN)", assoc, status=201,
+                                 "Associate a scientist with an experiment (ADMIN)", assoc, admin_only=True, status=201,
                                  response=AssociationOut, errors=(401, 403, 404, 422), also=(200,),
                                  audit=AuditEvent.API_ASSOCIATION_GRANTED,
                                  description="201 when the association is new, 200 when it already existed."))
@@ -72,8 +72,8 @@ def register(api: Api, experiments: ExperimentService) -> None:
         return created(body, location) if new else json_response(body)
 
     @api.operation(bp, Operation("DELETE", "/scientists-experiments/{experiment_id}/{user_id}",
-                                 "Revoke an association (ADMIN)", assoc, status=204, errors=(401, 403, 404),
-                                 audit=AuditEvent.API_ASSOCIATION_REVOKED))
+                                 "Revoke an association (ADMIN)", assoc, admin_only=True, status=204,
+                                 errors=(401, 403, 404), audit=AuditEvent.API_ASSOCIATION_REVOKED))
     def revoke(actor: User, experiment_id: int, user_id: str) -> Response:
         experiments.revoke(actor, experiment_id, user_id)
         note(experiment_id=experiment_id, target_user_id=user_id)

@@ -17,7 +17,7 @@ TAG = "users"
 def register(api: Api, users: UserService) -> None:
     bp = api.blueprint("users")
 
-    @api.operation(bp, Operation("GET", "/users/", "List users (ADMIN)", TAG, response=list[UserOut],
+    @api.operation(bp, Operation("GET", "/users/", "List users (ADMIN)", TAG, admin_only=True, response=list[UserOut],
                                  errors=(401, 403), audit=AuditEvent.API_USERS_LISTED))
     def list_users(actor: User) -> Response:
         everyone = users.all_users(actor)
@@ -36,8 +36,8 @@ def register(api: Api, users: UserService) -> None:
         note(target_user_id=user_id)
         return json_response(user_json(users.get(actor, user_id)))
 
-    @api.operation(bp, Operation("POST", "/users/", "Register a user (ADMIN)", TAG, body=UserIn, response=UserOut,
-                                 status=201, errors=(400, 401, 403, 409, 415, 422),
+    @api.operation(bp, Operation("POST", "/users/", "Register a user (ADMIN)", TAG, admin_only=True,
+                                 body=UserIn, response=UserOut, status=201, errors=(400, 401, 403, 409, 415, 422),
                                  audit=AuditEvent.API_USER_CREATED,
                                  description="`username` is the Firebase uid of the user's account."))
     def create_user(actor: User, body: UserIn) -> Response:
@@ -56,7 +56,8 @@ def register(api: Api, users: UserService) -> None:
         return json_response(user_json(after))
 
     @api.operation(bp, Operation("DELETE", "/users/{user_id}", "Erase a user's personal data (ADMIN, GDPR)", TAG,
-                                 response=UserOut, errors=(401, 403, 404, 409), audit=AuditEvent.API_USER_ERASED,
+                                 admin_only=True, response=UserOut, errors=(401, 403, 404, 409),
+                                 audit=AuditEvent.API_USER_ERASED,
                                  description="Removes name, email and Firebase uid and every association; "
                                              "the id stays so the audit trail keeps its meaning."))
     def erase_user(actor: User, user_id: str) -> Response:
