@@ -91,7 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=200_000, help="single-measure messages per queue")
     parser.add_argument("--naive-messages", type=int, default=20_000, help="messages the naive consumer drains")
-    parser.add_argument("--array-messages", type=int, default=4_000, help="array messages per queue")
+    parser.add_argument("--array-messages", type=int, default=10_000, help="array messages per queue")
     parser.add_argument("--array-size", type=int, default=100, help="measures per array message")
     parser.add_argument("--rounds", type=int, default=2, help="alternating runs of (b) and (c)")
     parser.add_argument("--plain", action="store_true", help="amqp://127.0.0.1:5672 instead of RABBIT_URL (TLS)")

@@ -1,0 +1,123 @@
+"""The floor of the API's serving stack on this machine: what no view can do better than.
+
+    cd containers/app && ../../.venv/bin/python bench/api_floor.py [--duration 15] [--connections 64]
+
+Serves, with the gunicorn settings of `mymonit serve` (gthread, REST_WORKERS x REST_THREADS,
+keep-alive) behind the nginx that bench/api_load.py renders from the project's template, and
+drives with the same wrk: (1) a bare WSGI callable and (2) a Flask view, both answering the same
+fixed JSON body as `GET /experiments/` gives the bench scientist, with no token, database, audit
+or metrics. Whatever the real API does on top costs CPU beyond these; so if the Flask floor alone
+is near or under a target rate, that target cannot be met by tuning the service's own code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from typing import Any
+
+import requests
+from gunicorn.app.base import BaseApplication
+
+from api_load_cpu import CpuMeter, describe, tree
+from api_load_stack import TLS_DIR, Nginx
+from api_load_wrk import run_wrk, wrk_path
+from serve_process import free_port
+
+# The body of GET /experiments/ for the bench scientist (five experiments), byte for byte alike in size.
+BODY = (b'[' + b','.join(b'{"experiment_id":%d,"name":"bench-experiment-%d"}' % (i, i) for i in range(1, 6))
+        + b']')
+TARGET_RATE = 1500.0
+
+
+def bare_app(_environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(BODY)))])
+    return [BODY]
+
+
+def flask_app() -> Any:
+    from flask import Flask, Response  # noqa: PLC0415  # only in the server process
+
+    app = Flask("floor")
+
+    @app.get("/experiments/")
+    def experiments() -> Response:
+        return Response(BODY, mimetype="application/json")
+
+    return app
+
+
+class FloorServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+    def __init__(self, app: Any, options: dict[str, Any]) -> None:
+        self._app, self._options = app, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self._app
+
+
+def serve(kind: str, port: int) -> None:
+    """The server process: gunicorn with the options `mymonit serve` uses."""
+    from mymonit.config import Settings  # noqa: PLC0415
+
+    settings = Settings()
+    options = {"bind": f"127.0.0.1:{port}", "workers": settings.REST_WORKERS, "worker_class": "gthread",
+               "threads": settings.REST_THREADS, "keepalive": 30, "accesslog": None, "loglevel": "warning"}
+    FloorServer(bare_app if kind == "bare" else flask_app(), options).run()
+
+
+def measure(kind: str, args: argparse.Namespace) -> float:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--port", str(port)])  # noqa: S603
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"http://127.0.0.1:{port}/experiments/", timeout=2).raise_for_status()
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        with Nginx(port) as proxy:
+            requests.get(proxy.base_url + "/experiments/", verify=str(TLS_DIR / "ca.crt"), timeout=5).raise_for_status()
+            meter = CpuMeter({"server (gunicorn)": lambda: tree(server.pid), "nginx": lambda: tree(proxy.pid)})
+            meter.start()
+            result = run_wrk(f"{kind} floor", proxy.base_url + "/experiments/", {},
+                             connections=args.connections, duration=args.duration)
+            print(result.row(), flush=True)
+            print(describe(meter.stop(), result.requests, result.seconds), flush=True)
+            return result.rate
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run (default 15)")
+    parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default 64)")
+    parser.add_argument("--serve", choices=("bare", "flask"), help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.port)
+        return 0
+    wrk_path()
+    print(f"serving-stack floor: {os.cpu_count()} CPUs, load average "
+          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}; {len(BODY)}-byte JSON body, nginx TLS in front")
+    rates = {kind: measure(kind, args) for kind in ("bare", "flask")}
+    for kind, rate in rates.items():
+        print(f"{kind} floor: {rate:,.0f} req/s = {rate / TARGET_RATE:.2f}× the API target of {TARGET_RATE:,.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
