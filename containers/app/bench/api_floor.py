@@ -25,6 +25,7 @@ from gunicorn.app.base import BaseApplication
 from api_load_cpu import CpuMeter, describe, tree
 from api_load_stack import TLS_DIR, Nginx
 from api_load_wrk import run_wrk, wrk_path
+from bench_settings import load_bench_settings
 from serve_process import free_port
 
 # The body of GET /experiments/ for the bench scientist (five experiments), byte for byte alike in size.
@@ -65,9 +66,7 @@ class FloorServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no t
 
 def serve(kind: str, port: int) -> None:
     """The server process: gunicorn with the options `mymonit serve` uses."""
-    from mymonit.config import Settings  # noqa: PLC0415
-
-    settings = Settings()
+    settings = load_bench_settings()  # REST_WORKERS and REST_THREADS as `mymonit serve` would read them
     options = {"bind": f"127.0.0.1:{port}", "workers": settings.REST_WORKERS, "worker_class": "gthread",
                "threads": settings.REST_THREADS, "keepalive": 30, "accesslog": None, "loglevel": "warning"}
     FloorServer(bare_app if kind == "bare" else flask_app(), options).run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 MAX_PAGE = 10_000
 DEFAULT_PAGE = 1_000
@@ -52,12 +53,13 @@ class AggregateQuery:
     type_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureRow:
+class MeasureRow(NamedTuple):
     """A measure as read back for display, with the dedup key that pagination needs.
 
     `timestamp` is already in its one text form (`domain.timestamps.iso_utc`): a page of a
     thousand rows is shown, never computed with, so it is formatted once, by the database.
+    A named tuple: a page makes a thousand of them, and a frozen dataclass costs ~5x as much
+    to build.
     """
 
     key: int

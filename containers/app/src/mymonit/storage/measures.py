@@ -85,7 +85,7 @@ class MySqlMeasureReader:
         sql, params = page_sql(query)
         rows = self._db.run(lambda c: fetch_all(c, sql, params))
         # The C extension already returns int, int, str, float: no per-row conversion.
-        measures = [MeasureRow(*row) for row in rows[: query.limit]]
+        measures = list(map(MeasureRow._make, rows[: query.limit]))
         more = len(rows) > query.limit
         cursor = Cursor(parse_iso_utc(measures[-1].timestamp), measures[-1].key) if more and measures else None
         return MeasurePage(measures, cursor)
