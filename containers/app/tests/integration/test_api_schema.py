@@ -27,6 +27,15 @@ def _operations(api_schema: OpenApiSchema) -> list[schemathesis.APIOperation]:
     return operations
 
 
+def _without_cursor(case: schemathesis.Case) -> schemathesis.Case:
+    """A keyset cursor is opaque: any string is schema-valid, and all but the server's own are
+    rightly a 400, which schemathesis would take for valid data refused. Cursors have tests of
+    their own (tests/unit/domain/test_cursors.py, and the leakage tests across experiments)."""
+    if case.query:
+        case.query.pop("cursor", None)
+    return case
+
+
 @pytest.mark.parametrize("role", ["admin", "scientist"])
 def test_generated_requests_get_documented_answers_and_never_a_server_error(
     api_schema: OpenApiSchema, role: str, request: pytest.FixtureRequest,
@@ -35,7 +44,7 @@ def test_generated_requests_get_documented_answers_and_never_a_server_error(
     failures: list[str] = []
     for operation in _operations(api_schema):
 
-        @given(case=operation.as_strategy())
+        @given(case=operation.as_strategy().map(_without_cursor))
         @EXAMPLES
         def check(case: schemathesis.Case) -> None:
             case.call_and_validate(headers=caller.headers)
