@@ -10,6 +10,8 @@ from mymonit.ingest.keys import KeyFunction, KeyMaker
 from mymonit.ingest.names import NameResolver
 from mymonit.ingest.ports import NewMeasure
 
+_new = tuple.__new__  # builds a named tuple without the Python frame of its generated __new__
+
 
 class MeasureAssembler:
     """Decodes, validates and resolves one message into rows, all or nothing.
@@ -33,7 +35,7 @@ class MeasureAssembler:
             if names is None:
                 names = resolved[experiment, measure] = self._resolve(experiment, measure)
             experiment_id, type_id, key = names
-            rows.append(NewMeasure(experiment_id, type_id, micros, value, key(micros, value, producer_id)))
+            rows.append(_new(NewMeasure, (experiment_id, type_id, micros, value, key(micros, value, producer_id))))
         return rows
 
     def _resolve(self, experiment: str, measure: str) -> tuple[int, int, KeyFunction]:

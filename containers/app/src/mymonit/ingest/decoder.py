@@ -21,6 +21,7 @@ from mymonit.domain.dedup import EPOCH, MICROSECOND
 from mymonit.ingest.errors import PoisonMessage, Reason
 
 MAX_EXPERIMENT_NAME = 255
+_new = tuple.__new__  # builds a named tuple without the Python frame of its generated __new__
 MAX_MEASURE_NAME = 64
 
 
@@ -109,7 +110,7 @@ def _reading(item: Any, latest: float, max_id: int) -> Reading:
     producer_id = item.get("id")
     if producer_id is not None and (type(producer_id) is not str or not 0 < len(producer_id) <= max_id):
         raise PoisonMessage(Reason.BAD_ID, f"field 'id' must be a string of 1 to {max_id} characters")
-    return Reading(experiment, measure, micros, value, producer_id)
+    return _new(Reading, (experiment, measure, micros, value, producer_id))
 
 
 def _bad_name(field: str, longest: int) -> PoisonMessage:
