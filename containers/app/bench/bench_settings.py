@@ -18,8 +18,9 @@ from mymonit.storage.pool import Connection, is_connection_error
 ROOT = Path(__file__).resolve().parents[3]
 BENCH_DATABASE = "my_monit_bench"
 
-# The one reader of the git-ignored .env, shared with the tests.
+# The one reader of the git-ignored .env and the scratch-database helpers, shared with the tests.
 sys.path.insert(0, str(ROOT / "containers" / "app" / "tests" / "support"))
+from databases import recreate_database  # noqa: E402, F401  # re-exported for the benches
 from environment import read_env_file  # noqa: E402
 
 # The bench never touches the demo or test databases; audit events stay in the process.

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import mysql.connector
 from mysql.connector import errorcode
 
-from bench_settings import BENCH_DATABASE, connect, one_row
+from bench_settings import connect, one_row
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.dedup import dedup_key
@@ -89,16 +89,6 @@ def tsv_chunk(experiment: str, experiment_id: int, type_ids: list[int], chunk_no
             key = dedup_key(experiment, name, moment, value)
             lines.append(f"{experiment_id}\t{type_id}\t{ts}\t{value!r}\t{key}\n")
     return "".join(lines)
-
-
-def recreate_database(settings: Settings) -> None:
-    connection = connect(settings, database=None)
-    try:
-        cursor = connection.cursor()
-        cursor.execute(f"DROP DATABASE IF EXISTS `{BENCH_DATABASE}`")
-        cursor.execute(f"CREATE DATABASE `{BENCH_DATABASE}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    finally:
-        connection.close()
 
 
 def prepare_schema(container: Container, layout: Layout) -> None:

@@ -5,30 +5,18 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
-import mysql.connector
 import pika
 
+from bench_settings import read_env_file, recreate_database
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.ingest.broker import connection_parameters
 from mymonit.ingest.topology import Topology, declare
 
-ROOT = Path(__file__).resolve().parents[3]
 DATABASE = "my_monit_bench_ingest"
 VHOST = "mymonit_test"
 EXPERIMENT = "bench-ingest"
-
-
-def _env_file() -> dict[str, str]:
-    values = {}
-    for raw in (ROOT / ".env").read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip().strip("'\"")
-    return values
 
 
 @dataclass
@@ -71,18 +59,13 @@ class Bench:
 
 def prepare(plain: bool) -> Bench:
     """Export .env with the bench's overrides, recreate the bench database, create its experiment."""
-    for key, value in _env_file().items():
+    for key, value in read_env_file().items():
         os.environ.setdefault(key, value)
     os.environ.update(DB_DATABASE=DATABASE, RABBIT_VHOST=VHOST, LOGSTASH_HOST="", CONSUMER_METRICS_PORT="0")
     if plain:
         os.environ["RABBIT_URL"] = "amqp://127.0.0.1:5672"
     settings = Settings()
-    connection = mysql.connector.connect(host=settings.DB_HOST, port=settings.DB_PORT, user=settings.DB_USER,
-                                         password=settings.DB_PASSWORD.get_secret_value())
-    cursor = connection.cursor()
-    cursor.execute(f"DROP DATABASE IF EXISTS `{DATABASE}`")
-    cursor.execute(f"CREATE DATABASE `{DATABASE}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    connection.close()
+    recreate_database(settings, DATABASE)
     container = Container(settings=settings)
     container.migrator().upgrade()
     experiment = container.experiment_repository().add(EXPERIMENT)

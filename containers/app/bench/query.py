@@ -22,7 +22,14 @@ from datetime import UTC, datetime
 import mysql.connector
 
 from api_clients import api_clients
-from bench_settings import BENCH_DATABASE, connect, load_bench_settings, one_row, wait_for_database
+from bench_settings import (
+    BENCH_DATABASE,
+    connect,
+    load_bench_settings,
+    one_row,
+    recreate_database,
+    wait_for_database,
+)
 from caller import UID, bench_scientist
 from dataset import (
     EXPERIMENTS,
@@ -34,7 +41,6 @@ from dataset import (
     dataset_state,
     mark_complete,
     prepare_schema,
-    recreate_database,
 )
 from loader import InfileRefused, fill
 from mymonit.api.app import create_app
@@ -103,7 +109,7 @@ def ensure_dataset(container: Container, layout: Layout, method: str, *, refill:
         print(f"\n{BENCH_DATABASE} holds {found:,} rows, not {layout.rows:,}: refilling")
     if not state.layout_matches:
         print(f"\ncreating {BENCH_DATABASE} (schema through mymonit.storage.migrator.Migrator)")
-        recreate_database(settings)
+        recreate_database(settings, BENCH_DATABASE)
     else:
         print(f"\nresuming the interrupted fill of {BENCH_DATABASE}")
     prepare_schema(container, layout)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import mysql.connector
 import pytest
 from api_world import Caller, World
+from databases import recreate_database
 from emulator import Emulator
 from environment import test_environment
 from flask import Flask
@@ -39,20 +39,9 @@ def settings() -> Iterator[Settings]:
         yield Settings()
 
 
-def _recreate_database(settings: Settings) -> None:
-    connection = mysql.connector.connect(
-        host=settings.DB_HOST, port=settings.DB_PORT, user=settings.DB_USER,
-        password=settings.DB_PASSWORD.get_secret_value(),
-    )
-    cursor = connection.cursor()
-    cursor.execute(f"DROP DATABASE IF EXISTS `{settings.DB_DATABASE}`")
-    cursor.execute(f"CREATE DATABASE `{settings.DB_DATABASE}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    connection.close()
-
-
 @pytest.fixture(scope="session")
 def container(settings: Settings) -> Iterator[Container]:
-    _recreate_database(settings)
+    recreate_database(settings, settings.DB_DATABASE)
     container = Container(settings=settings)
     container.migrator().upgrade()
     yield container

@@ -7,8 +7,8 @@ import struct
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import mysql.connector
 import pytest
+from databases import drop_database, recreate_database
 
 from mymonit.config import Settings
 from mymonit.container import Container
@@ -21,23 +21,15 @@ VALUES = [100.0, 95.0, 94.0, 110.0]
 HERTZ = 10  # type_id of hertz in migration 0002
 
 
-def _server(settings: Settings, statement: str) -> None:
-    connection = mysql.connector.connect(host=settings.DB_HOST, port=settings.DB_PORT, user=settings.DB_USER,
-                                         password=settings.DB_PASSWORD.get_secret_value())
-    connection.cursor().execute(statement)
-    connection.close()
-
-
 @pytest.fixture
 def scratch(settings: Settings) -> Iterator[Container]:
     """A container on a database of its own, empty: not even the migrations table."""
     name = f"{settings.DB_DATABASE}_migrations"
-    _server(settings, f"DROP DATABASE IF EXISTS `{name}`")
-    _server(settings, f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    recreate_database(settings, name)
     container = Container(settings=settings.model_copy(update={"DB_DATABASE": name}))
     yield container
     container.database().close()
-    _server(settings, f"DROP DATABASE IF EXISTS `{name}`")
+    drop_database(settings, name)
 
 
 def _key_before_0003(moment: datetime, value: float) -> bytes:
