@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import requests
 from flask.testing import FlaskClient
 
-from serve_process import ServeProcess
+from serve_process import ApiServer
 
 Run = Callable[[], object]
 
@@ -78,7 +78,9 @@ def api_clients(client: FlaskClient, headers: dict[str, str], *, over_http: bool
     if not over_http:
         yield ApiClients(client, headers)
         return
-    with ServeProcess() as server, requests.Session() as session:
+    # /openapi.json needs neither the database nor a token; the server logs only warnings.
+    quiet = {"MYMONIT_LOG_LEVEL": "WARNING", "MYMONIT_ACCESS_LOG": ""}
+    with ApiServer(ready_path="/openapi.json", timeout=60, env=quiet) as server, requests.Session() as session:
         session.headers.update(headers)
         raw = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         try:

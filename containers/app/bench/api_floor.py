@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import time
 from typing import Any
 
+import orjson
 import requests
 from gunicorn.app.base import BaseApplication
 
@@ -26,11 +25,11 @@ from api_load_cpu import CpuMeter, describe, tree
 from api_load_stack import TLS_DIR, Nginx
 from api_load_wrk import run_wrk, wrk_path
 from bench_settings import load_bench_settings
-from serve_process import free_port
+from dataset import EXPERIMENTS
+from serve_process import Background, free_port
 
-# The body of GET /experiments/ for the bench scientist (five experiments), byte for byte alike in size.
-BODY = (b'[' + b','.join(b'{"experiment_id":%d,"name":"bench-experiment-%d"}' % (i, i) for i in range(1, 6))
-        + b']')
+# The body of GET /experiments/ for the bench scientist: the bench's five experiments.
+BODY = orjson.dumps([{"experiment_id": i, "name": name} for i, name in enumerate(EXPERIMENTS, 1)])
 TARGET_RATE = 1500.0
 
 
@@ -74,29 +73,16 @@ def serve(kind: str, port: int) -> None:
 
 def measure(kind: str, args: argparse.Namespace) -> float:
     port = free_port()
-    server = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--port", str(port)])  # noqa: S603
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"http://127.0.0.1:{port}/experiments/", timeout=2).raise_for_status()
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
-        with Nginx(port) as proxy:
-            requests.get(proxy.base_url + "/experiments/", verify=str(TLS_DIR / "ca.crt"), timeout=5).raise_for_status()
-            meter = CpuMeter({"server (gunicorn)": lambda: tree(server.pid), "nginx": lambda: tree(proxy.pid)})
-            meter.start()
-            result = run_wrk(f"{kind} floor", proxy.base_url + "/experiments/", {},
-                             connections=args.connections, duration=args.duration)
-            print(result.row(), flush=True)
-            print(describe(meter.stop(), result.requests, result.seconds), flush=True)
-            return result.rate
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with Background(__file__, "--serve", kind, "--port", str(port), program=sys.executable,
+                    ready_url=f"http://127.0.0.1:{port}/experiments/", timeout=30) as server, Nginx(port) as proxy:
+        requests.get(proxy.base_url + "/experiments/", verify=str(TLS_DIR / "ca.crt"), timeout=5).raise_for_status()
+        meter = CpuMeter({"server (gunicorn)": lambda: tree(server.pid), "nginx": lambda: tree(proxy.pid)})
+        meter.start()
+        result = run_wrk(f"{kind} floor", proxy.base_url + "/experiments/", {},
+                         connections=args.connections, duration=args.duration)
+        print(result.row(), flush=True)
+        print(describe(meter.stop(), result.requests, result.seconds), flush=True)
+        return result.rate
 
 
 def main() -> int:

@@ -29,13 +29,14 @@ from urllib.parse import urlencode
 import requests
 
 from api_load_cpu import CpuMeter, describe, named, tree
-from api_load_stack import INGEST_ENV, TLS_DIR, ApiServer, Background, Nginx, cli_has
+from api_load_stack import INGEST_ENV, TLS_DIR, Nginx, cli_has
 from api_load_wrk import LoadResult, run_wrk, wrk_path
 from bench_settings import connect, load_bench_settings, wait_for_database
 from caller import bench_scientist
 from dataset import EXPERIMENTS, Layout
 from mymonit.api.responses import iso
 from mymonit.container import Container
+from serve_process import ApiServer, Background
 
 TARGET_RATE = 1500.0
 TARGET_P99_MS = 100.0

@@ -10,27 +10,21 @@ of their own, so that the demo stack and the tests never see their messages.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pwd
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
 
-import requests
-
 from bench_settings import ROOT
-from serve_process import free_port
+from serve_process import MYMONIT, free_port
 
 TLS_DIR = ROOT / ".run" / "tls"
 TEMPLATE = ROOT / "containers" / "nginx" / "nginx.conf.template"
 RENDER = ROOT / "containers" / "nginx" / "render-config.sh"
-MYMONIT = str(Path(sys.executable).with_name("mymonit"))
 
 # The ingest round's broker names: the test vhost (the adapter account may write ^mymonit.* there).
 # Port 0: no metrics listener, which the demo stack's consumer may hold.
@@ -101,68 +95,3 @@ def cli_has(*command: str) -> bool:
     """Does the installed service have this subcommand (e.g. "publish", "synthetic")?"""
     done = subprocess.run([MYMONIT, *command, "--help"], capture_output=True, check=False)  # noqa: S603
     return done.returncode == 0
-
-
-class Background:
-    """A `mymonit` subcommand in the background with the bench environment; stopped with SIGTERM on exit."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self._args = args
-        self._env = dict(os.environ, **(env or {}))
-        self._log = Path(tempfile.mkstemp(prefix=f"mymonit-bench-{args[0]}-", suffix=".log")[1])
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Background:
-        with self._log.open("wb") as log:
-            self._process = subprocess.Popen([MYMONIT, *self._args], env=self._env,  # noqa: S603
-                                             stdout=log, stderr=subprocess.STDOUT)
-        time.sleep(2)
-        if self._process.poll() is not None:
-            raise RuntimeError(f"`mymonit {' '.join(self._args)}` exited: {self.log_tail()}")
-        return self
-
-    def alive(self) -> bool:
-        return self._process is not None and self._process.poll() is None
-
-    @property
-    def pid(self) -> int:
-        assert self._process is not None
-        return self._process.pid
-
-    def log_tail(self, lines: int = 20) -> str:
-        return "\n".join(self._log.read_text(errors="replace").splitlines()[-lines:])
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        self._log.unlink(missing_ok=True)
-
-
-class ApiServer(Background):
-    """`mymonit serve` on a free loopback port; ready once /health answers 200 (database and broker up)."""
-
-    def __init__(self, workers: int, timeout: float = 120.0) -> None:
-        self.port = free_port()
-        super().__init__("serve", env={"REST_HOST": "127.0.0.1", "REST_PORT": str(self.port),
-                                       "REST_WORKERS": str(workers), "PYTHONUNBUFFERED": "1"})
-        self._timeout = timeout
-
-    def __enter__(self) -> ApiServer:
-        super().__enter__()
-        deadline = time.monotonic() + self._timeout
-        while time.monotonic() < deadline:
-            if not self.alive():
-                raise RuntimeError(f"`mymonit serve` exited: {self.log_tail()}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"http://127.0.0.1:{self.port}/health", timeout=5).status_code == 200:
-                    return self
-            time.sleep(0.5)
-        self.__exit__(None, None, None)
-        raise RuntimeError(f"`mymonit serve` was not healthy within {self._timeout:.0f} s: {self.log_tail()}")
