@@ -57,7 +57,7 @@ class Container(containers.DeclarativeContainer):
     )
     measure_type_service = providers.Singleton(MeasureTypeService, measure_type_repository)
     measure_service = providers.Singleton(
-        MeasureService, measure_reader, association_repository, measure_type_service,
+        MeasureService, measure_reader, measure_type_service,
     )
 
     firebase = providers.Singleton(

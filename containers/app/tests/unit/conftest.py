@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from builders import TOKENS, a_store
 from dependency_injector import providers
-from fakes import FakeDatabase, FakeTokenVerifier, InMemoryStore, Ports, Services, ports_over, services_over
+from fakes import FakeDatabase, FakeTokenVerifier, InMemoryStore, Ports, Services, caller_of, ports_over, services_over
 from flask import Flask
 from flask.testing import FlaskClient
 
 from mymonit.api.app import create_app
 from mymonit.config import Settings
 from mymonit.container import Container
-from mymonit.domain.model import User
+from mymonit.domain.model import Caller
 
 MAX_BODY = 2_048
 
@@ -38,20 +38,20 @@ def services(ports: Ports) -> Services:
 
 
 @pytest.fixture
-def admin(store: InMemoryStore) -> User:
-    return store.users["A001"]
+def admin(store: InMemoryStore) -> Caller:
+    return caller_of(store, "A001")
 
 
 @pytest.fixture
-def associated_scientist(store: InMemoryStore) -> User:
+def associated_scientist(store: InMemoryStore) -> Caller:
     """S001, associated with experiment 1."""
-    return store.users["S001"]
+    return caller_of(store, "S001")
 
 
 @pytest.fixture
-def unassociated_scientist(store: InMemoryStore) -> User:
+def unassociated_scientist(store: InMemoryStore) -> Caller:
     """S002, associated with experiment 2 but not with experiment 1."""
-    return store.users["S002"]
+    return caller_of(store, "S002")
 
 
 @pytest.fixture

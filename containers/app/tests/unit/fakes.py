@@ -1,7 +1,7 @@
 """In-memory fakes of our own ports (services/ports.py, auth/verifier.py), sharing one `InMemoryStore`.
 
 They keep the contracts the ports' docstrings state (duplicates raise, erasure drops associations,
-`by_username` skips erased users, keyset pages are ordered by (ts, key)) and nothing more.
+`caller` skips erased users, keyset pages are ordered by (ts, key)) and nothing more.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import datetime
 
 from mymonit.auth.verifier import AccountStatus
 from mymonit.domain.errors import DuplicateExperiment, DuplicateUser, TokenRejected
-from mymonit.domain.model import Bucket, Experiment, MeasureType, Role, User
+from mymonit.domain.model import Bucket, Caller, Experiment, MeasureType, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.domain.queries import AggregateQuery, Cursor, MeasurePage, MeasureQuery, MeasureRow, Order
 from mymonit.domain.timestamps import iso_utc
@@ -45,9 +45,14 @@ class FakeUserRepository:
     def by_id(self, user_id: str) -> User | None:
         return self._store.users.get(user_id)
 
-    def by_username(self, username: str) -> User | None:
-        return next((u for u in self._store.users.values()
+    def caller(self, username: str) -> Caller | None:
+        user = next((u for u in self._store.users.values()
                      if not u.is_erased and u.username.reveal() == username), None)
+        if user is None:
+            return None
+        experiments = tuple(e for _, e in sorted(self._store.experiments.items())
+                            if (user.user_id, e.experiment_id) in self._store.associations)
+        return Caller(user.user_id, user.name, user.username, user.email, user.role, user.erased_at, experiments)
 
     def all(self) -> list[User]:
         return sorted(self._store.users.values(), key=lambda u: u.user_id)
@@ -87,9 +92,6 @@ class FakeExperimentRepository:
     def all(self) -> list[Experiment]:
         return sorted(self._store.experiments.values(), key=lambda e: e.experiment_id)
 
-    def for_user(self, user_id: str) -> list[Experiment]:
-        return [e for e in self.all() if (user_id, e.experiment_id) in self._store.associations]
-
     def by_id(self, experiment_id: int) -> Experiment | None:
         return self._store.experiments.get(experiment_id)
 
@@ -117,14 +119,6 @@ class FakeAssociationRepository:
             experiment_id: sorted(u for u, e in self._store.associations if e == experiment_id)
             for experiment_id in sorted(self._store.experiments)
         }
-
-    def is_associated(self, user_id: str, experiment_id: int) -> bool:
-        return (user_id, experiment_id) in self._store.associations
-
-    def associated_experiment(self, user_id: str, experiment_id: int) -> Experiment | None:
-        if not self.is_associated(user_id, experiment_id):
-            return None
-        return self._store.experiments.get(experiment_id)
 
     def grant(self, user_id: str, experiment_id: int) -> bool:
         new = (user_id, experiment_id) not in self._store.associations
@@ -296,5 +290,12 @@ def services_over(ports: Ports) -> Services:
         UserService(ports.users),
         ExperimentService(ports.experiments, ports.associations, ports.users),
         types,
-        MeasureService(ports.measure_reader, ports.associations, types),
+        MeasureService(ports.measure_reader, types),
     )
+
+
+def caller_of(store: InMemoryStore, user_id: str) -> Caller:
+    """The user as a request would see them: with their associations at this moment."""
+    caller = FakeUserRepository(store).caller(store.users[user_id].username.reveal() or "")
+    assert caller is not None, f"{user_id} is erased"
+    return caller

@@ -7,25 +7,26 @@ from flask import g, request
 from mymonit.audit import set_user
 from mymonit.auth.bearer import bearer_token
 from mymonit.auth.verifier import TokenVerifier
-from mymonit.domain.model import User
+from mymonit.domain.model import Caller
 from mymonit.services.users import UserService
 
 
 class RequestAuthenticator:
-    """Callable that returns the request's user; raises `TokenRejected` (401) or `UnregisteredUser` (403).
+    """Callable that returns the request's caller; raises `TokenRejected` (401) or `UnregisteredUser` (403).
 
-    The uid → user mapping is read on every request (one indexed query): an erased user, or one
-    whose role changed, is refused or restricted from the very next request, in every worker.
+    The uid → user mapping and the user's associations are read on every request, in one indexed
+    query: an erased user, one whose role changed or whose association was revoked, is refused or
+    restricted from the very next request, in every worker.
     """
 
     def __init__(self, verifier: TokenVerifier, users: UserService) -> None:
         self._verifier = verifier
         self._users = users
 
-    def __call__(self) -> User:
+    def __call__(self) -> Caller:
         token = bearer_token(request.headers.get("Authorization"))
         uid = self._verifier.verify(token)
-        user = self._users.resolve(uid)
-        g.user_id = user.user_id
-        set_user(user.user_id)
-        return user
+        caller = self._users.resolve(uid)
+        g.user_id = caller.user_id
+        set_user(caller.user_id)
+        return caller

@@ -45,6 +45,22 @@ class Experiment:
 
 
 @dataclass(frozen=True, slots=True)
+class Caller(User):
+    """The user behind a request, with the experiments they are associated with.
+
+    Both are read in one statement when the request is authenticated, so every permission check
+    of the request sees the same moment and none costs another round trip. An ADMIN has none
+    (admins are never associated; they manage experiments but do not read measures).
+    """
+
+    experiments: tuple[Experiment, ...] = ()
+
+    def associated(self, experiment_id: int) -> Experiment | None:
+        """The experiment if this caller is associated with it, else None."""
+        return next((e for e in self.experiments if e.experiment_id == experiment_id), None)
+
+
+@dataclass(frozen=True, slots=True)
 class MeasureType:
     type_id: int
     name: str

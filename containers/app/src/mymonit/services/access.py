@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from mymonit.domain.errors import AdminOnly, AdminsCannotReadMeasures, NotAssociated
-from mymonit.domain.model import Experiment, User
-from mymonit.services.ports import AssociationRepository
+from mymonit.domain.model import Caller, Experiment, User
 
 
 def require_admin(actor: User) -> None:
@@ -12,7 +11,7 @@ def require_admin(actor: User) -> None:
         raise AdminOnly
 
 
-def require_measure_reader(actor: User, experiment_id: int, associations: AssociationRepository) -> Experiment:
+def require_measure_reader(actor: Caller, experiment_id: int) -> Experiment:
     """Only a SCIENTIST associated with the experiment reads its measures (the original's rule).
 
     An unknown experiment and one the scientist is not associated with answer alike, so the
@@ -20,7 +19,7 @@ def require_measure_reader(actor: User, experiment_id: int, associations: Associ
     """
     if actor.is_admin:
         raise AdminsCannotReadMeasures
-    experiment = associations.associated_experiment(actor.user_id, experiment_id)
+    experiment = actor.associated(experiment_id)
     if experiment is None:
         raise NotAssociated
     return experiment

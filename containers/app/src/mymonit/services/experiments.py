@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mymonit.domain.errors import NotAScientist, NotFound, UnknownExperiment, UnknownUser
-from mymonit.domain.model import Experiment, User
+from mymonit.domain.model import Caller, Experiment, User
 from mymonit.services.access import require_admin
 from mymonit.services.ports import AssociationRepository, ExperimentRepository, UserRepository
 
@@ -15,17 +15,20 @@ class ExperimentService:
         self._associations = associations
         self._users = users
 
-    def visible_to(self, actor: User) -> list[Experiment]:
+    def visible_to(self, actor: Caller) -> list[Experiment]:
         """ADMIN: every experiment. SCIENTIST: only those they are associated with."""
         if actor.is_admin:
             return self._experiments.all()
-        return self._experiments.for_user(actor.user_id)
+        return list(actor.experiments)
 
-    def get(self, actor: User, experiment_id: int) -> Experiment:
+    def get(self, actor: Caller, experiment_id: int) -> Experiment:
         """A scientist gets 404 for an experiment that is not theirs: its existence is not theirs to know."""
-        if not actor.is_admin and not self._associations.is_associated(actor.user_id, experiment_id):
+        if actor.is_admin:
+            return self._existing(experiment_id)
+        experiment = actor.associated(experiment_id)
+        if experiment is None:
             raise UnknownExperiment(experiment_id)
-        return self._existing(experiment_id)
+        return experiment
 
     def create(self, actor: User, name: str) -> Experiment:
         require_admin(actor)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from mymonit.domain.cursors import decode_cursor
 from mymonit.domain.errors import InvalidRequest
-from mymonit.domain.model import Bucket, Experiment, MeasureType, User
+from mymonit.domain.model import Bucket, Caller, Experiment, MeasureType
 from mymonit.domain.queries import (
     DEFAULT_BUCKETS,
     AggregateQuery,
@@ -19,7 +19,7 @@ from mymonit.domain.queries import (
     TimeRange,
 )
 from mymonit.services.access import require_measure_reader
-from mymonit.services.ports import AssociationRepository, MeasureReader, MeasureTypeRepository
+from mymonit.services.ports import MeasureReader, MeasureTypeRepository
 
 MIN_BUCKET = timedelta(microseconds=1)
 
@@ -57,27 +57,25 @@ class MeasureTypeService:
 
 
 class MeasureService:
-    def __init__(self, reader: MeasureReader, associations: AssociationRepository,
-                 types: MeasureTypeService) -> None:
+    def __init__(self, reader: MeasureReader, types: MeasureTypeService) -> None:
         self._reader = reader
-        self._associations = associations
         self._types = types
 
-    def page(self, actor: User, experiment_id: int, wanted: MeasureFilter) -> tuple[Experiment, MeasurePage]:
-        experiment = require_measure_reader(actor, experiment_id, self._associations)
+    def page(self, actor: Caller, experiment_id: int, wanted: MeasureFilter) -> tuple[Experiment, MeasurePage]:
+        experiment = require_measure_reader(actor, experiment_id)
         return experiment, self._reader.page(self._query(experiment_id, wanted))
 
-    def export(self, actor: User, experiment_id: int,
+    def export(self, actor: Caller, experiment_id: int,
                wanted: MeasureFilter) -> tuple[Experiment, Iterator[list[MeasureRow]]]:
         """Checks access now (so the caller can still answer 403), then streams lazily."""
-        experiment = require_measure_reader(actor, experiment_id, self._associations)
+        experiment = require_measure_reader(actor, experiment_id)
         return experiment, self._reader.stream(self._query(experiment_id, wanted))
 
-    def aggregate(self, actor: User, experiment_id: int, start: datetime, end: datetime,
+    def aggregate(self, actor: Caller, experiment_id: int, start: datetime, end: datetime,
                   buckets: int = DEFAULT_BUCKETS,
                   measure: str | None = None) -> tuple[Experiment, timedelta, list[Bucket]]:
         """Split [start, end) into `buckets` equal buckets; returns the bucket width and the non-empty buckets."""
-        experiment = require_measure_reader(actor, experiment_id, self._associations)
+        experiment = require_measure_reader(actor, experiment_id)
         if end <= start:  # an empty range has no buckets
             return experiment, timedelta(0), []
         width = max(MIN_BUCKET, _ceil_div(end - start, buckets))

@@ -9,15 +9,16 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Protocol
 
-from mymonit.domain.model import Bucket, Experiment, MeasureType, Role, User
+from mymonit.domain.model import Bucket, Caller, Experiment, MeasureType, Role, User
 from mymonit.domain.queries import AggregateQuery, MeasurePage, MeasureQuery, MeasureRow
 
 
 class UserRepository(Protocol):
     def by_id(self, user_id: str) -> User | None: ...
 
-    def by_username(self, username: str) -> User | None:
-        """The active (not erased) user bound to this Firebase uid."""
+    def caller(self, username: str) -> Caller | None:
+        """The active (not erased) user bound to this Firebase uid, with their associated
+        experiments, in one round trip."""
         ...
 
     def all(self) -> list[User]: ...
@@ -38,8 +39,6 @@ class UserRepository(Protocol):
 class ExperimentRepository(Protocol):
     def all(self) -> list[Experiment]: ...
 
-    def for_user(self, user_id: str) -> list[Experiment]: ...
-
     def by_id(self, experiment_id: int) -> Experiment | None: ...
 
     def add(self, name: str) -> Experiment:
@@ -53,12 +52,6 @@ class ExperimentRepository(Protocol):
 
 class AssociationRepository(Protocol):
     def all(self) -> dict[int, list[str]]: ...
-
-    def is_associated(self, user_id: str, experiment_id: int) -> bool: ...
-
-    def associated_experiment(self, user_id: str, experiment_id: int) -> Experiment | None:
-        """The experiment if this user is associated with it, else None (one round trip)."""
-        ...
 
     def grant(self, user_id: str, experiment_id: int) -> bool:
         """True if the association is new."""

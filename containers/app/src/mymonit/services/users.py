@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from mymonit.domain.errors import AdminOnly, Conflict, Forbidden, UnknownUser, UnregisteredUser
-from mymonit.domain.model import Role, User
+from mymonit.domain.model import Caller, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.services.access import require_admin
 from mymonit.services.ports import UserRepository
@@ -33,12 +33,13 @@ class UserService:
     def __init__(self, users: UserRepository) -> None:
         self._users = users
 
-    def resolve(self, uid: str) -> User:
-        """The registered, not erased user of a verified Firebase uid; raises `UnregisteredUser`."""
-        user = self._users.by_username(uid)
-        if user is None:
+    def resolve(self, uid: str) -> Caller:
+        """The registered, not erased user of a verified Firebase uid, with their associations;
+        raises `UnregisteredUser`."""
+        caller = self._users.caller(uid)
+        if caller is None:
             raise UnregisteredUser
-        return user
+        return caller
 
     def all_users(self, actor: User) -> list[User]:
         require_admin(actor)

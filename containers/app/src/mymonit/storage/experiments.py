@@ -25,14 +25,6 @@ class MySqlExperimentRepository:
         rows = self._db.run(lambda c: fetch_all(c, sql))
         return [_experiment(row) for row in rows]
 
-    def for_user(self, user_id: str) -> list[Experiment]:
-        sql = (
-            "SELECT e.experiment_id, e.name FROM experiments e"
-            " JOIN user_experiments ue ON ue.experiment_id = e.experiment_id"
-            " WHERE ue.user_id = %s ORDER BY e.experiment_id"
-        )
-        return [_experiment(row) for row in self._db.run(lambda c: fetch_all(c, sql, (user_id,)))]
-
     def by_id(self, experiment_id: int) -> Experiment | None:
         sql = "SELECT experiment_id, name FROM experiments WHERE experiment_id = %s"
         rows = self._db.run(lambda c: fetch_all(c, sql, (experiment_id,)))
@@ -85,19 +77,6 @@ class MySqlAssociationRepository:
             if user_id is not None:
                 users.append(str(user_id))
         return result
-
-    def is_associated(self, user_id: str, experiment_id: int) -> bool:
-        sql = "SELECT 1 FROM user_experiments WHERE user_id = %s AND experiment_id = %s"
-        return bool(self._db.run(lambda c: fetch_all(c, sql, (user_id, experiment_id))))
-
-    def associated_experiment(self, user_id: str, experiment_id: int) -> Experiment | None:
-        sql = (
-            "SELECT e.experiment_id, e.name FROM experiments e"
-            " JOIN user_experiments ue ON ue.experiment_id = e.experiment_id"
-            " WHERE ue.user_id = %s AND e.experiment_id = %s"
-        )
-        rows = self._db.run(lambda c: fetch_all(c, sql, (user_id, experiment_id)))
-        return _experiment(rows[0]) if rows else None
 
     def grant(self, user_id: str, experiment_id: int) -> bool:
         sql = "INSERT IGNORE INTO user_experiments (user_id, experiment_id) VALUES (%s, %s)"

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import mysql.connector
 from mysql.connector import errorcode
@@ -23,6 +23,7 @@ from mysql.connector.abstracts import MySQLConnectionAbstract
 from mysql.connector.pooling import PooledMySQLConnection
 
 from mymonit.domain.errors import Unavailable
+from mymonit.storage.statements import read_rows
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -30,24 +31,22 @@ RawConnection = MySQLConnectionAbstract | PooledMySQLConnection
 
 
 class Session:
-    """One borrowed connection, in autocommit mode, with a cursor kept for reads.
+    """One borrowed connection, in autocommit mode.
 
-    mysql-connector pings the server on every `cursor()` call, so reads reuse one cursor per
-    connection. Reads need no transaction (so no rollback round trip afterwards); work that must
-    be atomic over several statements wraps them in `transaction()`.
+    Reads go straight through the C extension (`statements.read_rows`): no cursor, which would
+    ping the server and convert every row in Python. Reads need no transaction (so no rollback
+    round trip afterwards); work that must be atomic over several statements wraps them in
+    `transaction()`.
     """
 
-    __slots__ = ("_reader", "raw")
+    __slots__ = ("_native", "raw")
 
     def __init__(self, raw: RawConnection) -> None:
         self.raw = raw
-        self._reader: Any = None
+        self._native: Any = cast(Any, raw)._cmysql  # noqa: SLF001  # the C extension's connection (use_pure=False)
 
     def fetch_all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        if self._reader is None:
-            self._reader = self.raw.cursor()
-        self._reader.execute(sql, params)
-        return list(self._reader.fetchall())
+        return read_rows(self._native, sql, params)
 
     def cursor(self) -> Any:
         return self.raw.cursor()

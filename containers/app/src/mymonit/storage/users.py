@@ -8,12 +8,19 @@ from typing import Any
 import mysql.connector
 
 from mymonit.domain.errors import DuplicateUser
-from mymonit.domain.model import Role, User
+from mymonit.domain.model import Caller, Experiment, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.storage.pool import Connection, Database, fetch_all
 from mymonit.storage.sql import duplicate_key, execute
 
 _SELECT = "SELECT user_id, name, username, email, role, erased_at FROM users"
+_CALLER = (
+    "SELECT u.user_id, u.name, u.username, u.email, u.role, u.erased_at, e.experiment_id, e.name"
+    " FROM users u"
+    " LEFT JOIN user_experiments ue ON ue.user_id = u.user_id"
+    " LEFT JOIN experiments e ON e.experiment_id = ue.experiment_id"
+    " WHERE u.username = %s AND u.erased_at IS NULL ORDER BY e.experiment_id"
+)
 _KEY_FIELDS = {"PRIMARY": "user_id", "uq_users_username": "username", "uq_users_email": "email"}
 
 
@@ -38,10 +45,14 @@ class MySqlUserRepository:
         rows = self._db.run(lambda c: fetch_all(c, _SELECT + " WHERE user_id = %s", (user_id,)))
         return _user(rows[0]) if rows else None
 
-    def by_username(self, username: str) -> User | None:
-        sql = _SELECT + " WHERE username = %s AND erased_at IS NULL"
-        rows = self._db.run(lambda c: fetch_all(c, sql, (username,)))
-        return _user(rows[0]) if rows else None
+    def caller(self, username: str) -> Caller | None:
+        # One row per association (one with NULLs for none); erased users have no uid left.
+        rows = self._db.run(lambda c: fetch_all(c, _CALLER, (username,)))
+        if not rows:
+            return None
+        user = _user(rows[0])
+        experiments = tuple(Experiment(int(row[6]), str(row[7])) for row in rows if row[6] is not None)
+        return Caller(user.user_id, user.name, user.username, user.email, user.role, user.erased_at, experiments)
 
     def all(self) -> list[User]:
         rows = self._db.run(lambda c: fetch_all(c, _SELECT + " ORDER BY user_id"))

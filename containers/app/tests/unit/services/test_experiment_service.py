@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from builders import an_experiment
-from fakes import InMemoryStore, Services
+from fakes import InMemoryStore, Services, caller_of
 
 from mymonit.domain.errors import (
     DuplicateExperiment,
@@ -28,7 +28,7 @@ def test_a_scientist_sees_only_the_experiments_they_are_associated_with(
 
 
 def test_a_scientist_with_no_association_sees_no_experiment(services: Services, store: InMemoryStore) -> None:
-    assert services.experiments.visible_to(store.users["S003"]) == []
+    assert services.experiments.visible_to(caller_of(store, "S003")) == []
 
 
 def test_a_scientist_reads_an_experiment_they_are_associated_with(services: Services,
@@ -132,3 +132,14 @@ def test_revoking_removes_the_association(services: Services, admin: User, store
 def test_revoking_an_association_that_does_not_exist_raises_not_found(services: Services, admin: User) -> None:
     with pytest.raises(NotFound, match="S002 is not associated with experiment 1"):
         services.experiments.revoke(admin, 1, "S002")
+
+
+def test_a_revoked_association_is_gone_from_the_callers_next_request(services: Services, admin: User,
+                                                                     store: InMemoryStore) -> None:
+    services.experiments.revoke(admin, 1, "S001")
+
+    next_request = caller_of(store, "S001")
+
+    assert services.experiments.visible_to(next_request) == []
+    with pytest.raises(UnknownExperiment):
+        services.experiments.get(next_request, 1)

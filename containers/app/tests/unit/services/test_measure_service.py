@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from builders import HERTZ, NEWTON, T0, a_row, an_experiment, with_measures
-from fakes import InMemoryStore, Ports, Services
+from fakes import InMemoryStore, Ports, Services, caller_of
 
 from mymonit.domain.cursors import encode_cursor
 from mymonit.domain.errors import AdminsCannotReadMeasures, InvalidRequest, NotAssociated
@@ -87,7 +87,7 @@ def test_only_an_associated_scientist_reaches_the_storage(
     read: Read, experiment_id: int,
 ) -> None:
     with pytest.raises(refusal):
-        read(services, store.users[caller], experiment_id)
+        read(services, caller_of(store, caller), experiment_id)
 
     assert ports.reader.queries == []
 
@@ -120,7 +120,7 @@ def test_a_cursor_made_for_another_order_or_experiment_is_an_invalid_request(
     cursor = encode_cursor(Cursor(T0, 1), 2 if order is Order.ASC else 1, Order.ASC)
 
     with pytest.raises(InvalidRequest, match="another query"):
-        services.measures.page(store.users["S001"], 1, MeasureFilter(order=order, cursor=cursor))
+        services.measures.page(caller_of(store, "S001"), 1, MeasureFilter(order=order, cursor=cursor))
 
 
 @pytest.mark.usefixtures("demo_store")

@@ -11,14 +11,14 @@ from datetime import timedelta
 
 import pytest
 from builders import T0
-from fakes import InMemoryStore, Services
+from fakes import InMemoryStore, Services, caller_of
 
 from mymonit.domain.errors import AdminOnly, AdminsCannotReadMeasures, NotAssociated
-from mymonit.domain.model import Role, User
+from mymonit.domain.model import Caller, Role
 from mymonit.services.measures import MeasureFilter
 from mymonit.services.users import NewUser, UserChanges
 
-Call = Callable[[Services, User], object]
+Call = Callable[[Services, Caller], object]
 
 CALLS: dict[str, Call] = {
     "list users": lambda s, actor: s.users.all_users(actor),
@@ -71,7 +71,7 @@ def test_the_matrix_covers_every_call_for_every_kind_of_caller() -> None:
 def test_each_service_call_is_allowed_or_refused_as_the_permission_matrix_says(
     services: Services, store: InMemoryStore, call: str, caller: str, refusal: type[Exception] | None,
 ) -> None:
-    actor = store.users[CALLERS[caller]]
+    actor = caller_of(store, CALLERS[caller])
     before = (dict(store.users), dict(store.experiments), set(store.associations))
 
     if refusal is None:

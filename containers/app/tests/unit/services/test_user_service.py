@@ -45,8 +45,9 @@ def test_an_admin_lists_every_user(services: Services, admin: User) -> None:
     assert [u.user_id for u in services.users.all_users(admin)] == ["A001", "S001", "S002", "S003"]
 
 
-def test_a_scientist_reads_their_own_profile(services: Services, associated_scientist: User) -> None:
-    assert services.users.get(associated_scientist, "S001") == associated_scientist
+def test_a_scientist_reads_their_own_profile(services: Services, store: InMemoryStore,
+                                             associated_scientist: User) -> None:
+    assert services.users.get(associated_scientist, "S001") == store.users["S001"]
 
 
 def test_a_scientist_cannot_read_another_users_profile(services: Services, associated_scientist: User) -> None:
@@ -66,7 +67,9 @@ def test_an_admin_registers_a_user_who_can_then_sign_in(services: Services, admi
 
     assert (created.user_id, created.role, personal_fields(created)) == (
         "S100", Role.SCIENTIST, ("Ada Lovelace", "uid-s100", "ada@home.cern"))
-    assert services.users.resolve("uid-s100") == created
+    signed_in = services.users.resolve("uid-s100")
+    assert (signed_in.user_id, signed_in.role, personal_fields(signed_in), signed_in.experiments) == (
+        "S100", Role.SCIENTIST, ("Ada Lovelace", "uid-s100", "ada@home.cern"), ())
 
 
 @pytest.mark.parametrize(
@@ -134,11 +137,13 @@ def test_a_scientist_may_resend_their_unchanged_username_and_role(services: Serv
 def test_a_scientist_cannot_change_their_own_username_or_role(
     services: Services, associated_scientist: User, store: InMemoryStore, changes: UserChanges,
 ) -> None:
+    store_before = store.users["S001"]
+
     with pytest.raises(Forbidden, match="username or role") as raised:
         services.users.update(associated_scientist, "S001", changes)
 
     assert not isinstance(raised.value, AdminOnly)
-    assert store.users["S001"] == associated_scientist
+    assert store.users["S001"] == store_before
 
 
 def test_a_scientist_cannot_update_another_user(services: Services, associated_scientist: User) -> None:

@@ -8,7 +8,7 @@ from mymonit.api.operations import Api, Operation, note
 from mymonit.api.responses import created, experiment_json, json_response, no_content
 from mymonit.api.schemas import AssociationOut, ExperimentIn, ExperimentOut, ExperimentUsers
 from mymonit.audit import AuditEvent
-from mymonit.domain.model import User
+from mymonit.domain.model import Caller
 from mymonit.services.experiments import ExperimentService
 
 TAG = "experiments"
@@ -21,21 +21,21 @@ def register(api: Api, experiments: ExperimentService) -> None:
                                  response=list[ExperimentOut], errors=(401, 403),
                                  audit=AuditEvent.API_EXPERIMENTS_LISTED,
                                  description="ADMIN: all experiments. SCIENTIST: those associated with them."))
-    def list_experiments(actor: User) -> Response:
+    def list_experiments(actor: Caller) -> Response:
         visible = experiments.visible_to(actor)
         note(count=len(visible))
         return json_response([experiment_json(e) for e in visible])
 
     @api.operation(bp, Operation("GET", "/experiments/{experiment_id}", "Read one experiment", TAG,
                                  response=ExperimentOut, errors=(401, 403, 404), audit=AuditEvent.API_EXPERIMENT_READ))
-    def get_experiment(actor: User, experiment_id: int) -> Response:
+    def get_experiment(actor: Caller, experiment_id: int) -> Response:
         note(experiment_id=experiment_id)
         return json_response(experiment_json(experiments.get(actor, experiment_id)))
 
     @api.operation(bp, Operation("POST", "/experiments/", "Create an experiment (ADMIN)", TAG, admin_only=True,
                                  body=ExperimentIn, response=ExperimentOut, status=201,
                                  errors=(400, 401, 403, 409, 415, 422), audit=AuditEvent.API_EXPERIMENT_CREATED))
-    def create_experiment(actor: User, body: ExperimentIn) -> Response:
+    def create_experiment(actor: Caller, body: ExperimentIn) -> Response:
         experiment = experiments.create(actor, body.name)
         note(experiment_id=experiment.experiment_id, experiment=experiment.name)
         return created(experiment_json(experiment), f"/experiments/{experiment.experiment_id}")
@@ -43,7 +43,7 @@ def register(api: Api, experiments: ExperimentService) -> None:
     @api.operation(bp, Operation("PUT", "/experiments/{experiment_id}", "Rename an experiment (ADMIN)", TAG,
                                  admin_only=True, body=ExperimentIn, response=ExperimentOut,
                                  errors=(400, 401, 403, 404, 409, 415, 422), audit=AuditEvent.API_EXPERIMENT_RENAMED))
-    def rename_experiment(actor: User, experiment_id: int, body: ExperimentIn) -> Response:
+    def rename_experiment(actor: Caller, experiment_id: int, body: ExperimentIn) -> Response:
         before, after = experiments.rename(actor, experiment_id, body.name)
         note(experiment_id=experiment_id, before={"experiment": before.name}, after={"experiment": after.name})
         return json_response(experiment_json(after))
@@ -54,7 +54,7 @@ def register(api: Api, experiments: ExperimentService) -> None:
                                  response=dict[str, ExperimentUsers], errors=(401, 403),
                                  audit=AuditEvent.API_ASSOCIATIONS_LISTED,
                                  description="Keyed by experiment id; every experiment appears, even with no users."))
-    def list_associations(actor: User) -> Response:
+    def list_associations(actor: Caller) -> Response:
         table = experiments.associations(actor)
         note(count=sum(len(users) for users in table.values()))
         return json_response({str(exp): {"users": users} for exp, users in table.items()})
@@ -64,7 +64,7 @@ def register(api: Api, experiments: ExperimentService) -> None:
                                  response=AssociationOut, errors=(401, 403, 404, 422), also=(200,),
                                  audit=AuditEvent.API_ASSOCIATION_GRANTED,
                                  description="201 when the association is new, 200 when it already existed."))
-    def grant(actor: User, experiment_id: int, user_id: str) -> Response:
+    def grant(actor: Caller, experiment_id: int, user_id: str) -> Response:
         new = experiments.grant(actor, experiment_id, user_id)
         note(experiment_id=experiment_id, target_user_id=user_id, new=new)
         body = {"experiment_id": experiment_id, "user_id": user_id}
@@ -74,7 +74,7 @@ def register(api: Api, experiments: ExperimentService) -> None:
     @api.operation(bp, Operation("DELETE", "/scientists-experiments/{experiment_id}/{user_id}",
                                  "Revoke an association (ADMIN)", assoc, admin_only=True, status=204,
                                  errors=(401, 403, 404), audit=AuditEvent.API_ASSOCIATION_REVOKED))
-    def revoke(actor: User, experiment_id: int, user_id: str) -> Response:
+    def revoke(actor: Caller, experiment_id: int, user_id: str) -> Response:
         experiments.revoke(actor, experiment_id, user_id)
         note(experiment_id=experiment_id, target_user_id=user_id)
         return no_content()

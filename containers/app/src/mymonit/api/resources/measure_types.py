@@ -8,7 +8,7 @@ from mymonit.api.operations import Api, Operation
 from mymonit.api.responses import json_response
 from mymonit.api.schemas import MeasureTypeOut
 from mymonit.audit import AuditEvent
-from mymonit.domain.model import User
+from mymonit.domain.model import Caller
 from mymonit.services.measures import MeasureTypeService
 
 
@@ -18,7 +18,7 @@ def register(api: Api, types: MeasureTypeService) -> None:
     @api.operation(bp, Operation("GET", "/measure-types/", "List measure types", "measures",
                                  response=list[MeasureTypeOut], errors=(401, 403),
                                  audit=AuditEvent.API_MEASURE_TYPES_LISTED))
-    def list_measure_types(actor: User) -> Response:  # noqa: ARG001  # authenticated, any role
+    def list_measure_types(actor: Caller) -> Response:  # noqa: ARG001  # authenticated, any role
         return json_response([
             {"type_id": t.type_id, "name": t.name, "symbol": t.symbol, "quantity": t.quantity}
             for t in types.all()

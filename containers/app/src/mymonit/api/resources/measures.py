@@ -15,7 +15,7 @@ from mymonit.api.responses import iso, json_response
 from mymonit.api.schemas import AggregateOut, AggregateParams, ExportParams, MeasureOut, MeasureParams
 from mymonit.audit import AuditEvent, Outcome
 from mymonit.domain.cursors import encode_cursor
-from mymonit.domain.model import User
+from mymonit.domain.model import Caller
 from mymonit.domain.queries import MeasureRow
 from mymonit.services.measures import MeasureFilter, MeasureService
 
@@ -30,7 +30,7 @@ def register(api: Api, measures: MeasureService) -> None:
                                  query=MeasureParams, response=list[MeasureOut], errors=(400, 401, 403),
                                  headers={"Link": 'RFC 8288 link to the next page: <...>; rel="next"'},
                                  audit=AuditEvent.API_MEASURES_READ, description=READERS))
-    def read_measures(actor: User, experiment_id: int, query: MeasureParams) -> Response:
+    def read_measures(actor: Caller, experiment_id: int, query: MeasureParams) -> Response:
         wanted = MeasureFilter(query.start, query.end, query.measure, query.limit, query.order, query.cursor)
         experiment, page = measures.page(actor, experiment_id, wanted)
         note(experiment_id=experiment_id, range=_range(query.start, query.end), measure=query.measure,
@@ -54,7 +54,7 @@ def register(api: Api, measures: MeasureService) -> None:
                                  description="Splits [from, to) into `buckets` equal buckets and returns count, "
                                              "min, max and mean per measure type for each non-empty bucket. "
                                              + READERS))
-    def aggregate_measures(actor: User, experiment_id: int, query: AggregateParams) -> Response:
+    def aggregate_measures(actor: Caller, experiment_id: int, query: AggregateParams) -> Response:
         experiment, width, buckets = measures.aggregate(
             actor, experiment_id, query.start, query.end, query.buckets, query.measure)
         note(experiment_id=experiment_id, range=_range(query.start, query.end), measure=query.measure,
@@ -74,7 +74,7 @@ def register(api: Api, measures: MeasureService) -> None:
                                  audit=AuditEvent.API_MEASURES_EXPORTED,
                                  description="Streams every measure of the range in constant memory. " + READERS
                                  + " Audited when the stream ends, with the rows sent and whether it was complete."))
-    def export_measures(actor: User, experiment_id: int, query: ExportParams) -> Response:
+    def export_measures(actor: Caller, experiment_id: int, query: ExportParams) -> Response:
         wanted = MeasureFilter(query.start, query.end, query.measure, order=query.order)
         experiment, chunks = measures.export(actor, experiment_id, wanted)
         note(experiment_id=experiment_id, range=_range(query.start, query.end), measure=query.measure)
