@@ -4,7 +4,8 @@
 
 Uses its own database (my_monit_bench_ingest, recreated) and vhost (mymonit_test) with unique
 queue names, deleted at the end. Each path drains a queue the adapter filled beforehand with
-publisher confirms (that fill is the adapter's publish rate). The bare broker and the listener
+publisher confirms (that fill is the adapter's publish rate); the clock starts once the broker has
+written the fill away and the database is idle (`settle`). The bare broker and the listener
 alternate for `--rounds` rounds and the medians are compared, so load from other processes on the
 shared cores falls on both alike. The naive path, ~20x slower, runs once on `--naive-messages`: its
 rate does not depend on the queue's length.
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ingest_cpu import sample, usage  # bench/ is not a package
+from ingest_cpu import sample, settle, usage  # bench/ is not a package
 from ingest_env import Bench, prepare
 from ingest_paths import bare, listener, naive, prefill
 
@@ -55,6 +56,7 @@ def timed(bench: Bench, runs: Runs, label: str, publish_rates: list[float]) -> N
     }
     try:
         publish_rates.append(prefill(bench, topology, runs.messages, runs.batch))
+        settled = settle()
         before, cpu = bench.stored(), sample()
         seconds = paths[runs.path]()
         cores = usage(cpu, sample())
@@ -64,7 +66,7 @@ def timed(bench: Bench, runs: Runs, label: str, publish_rates: list[float]) -> N
         bench.cleanup([topology])
     runs.seconds.append(seconds)
     print(f"  {runs.path:<9}{runs.messages / seconds:>10,.0f} msg/s{runs.messages * runs.batch / seconds:>11,.0f}"
-          f" measures/s   {cores}", flush=True)
+          f" measures/s   {cores} (servers settled {settled:.1f} s first)", flush=True)
 
 
 def suite(bench: Bench, label: str, messages: int, naive_messages: int, batch: int, rounds: int,

@@ -51,3 +51,23 @@ def usage(before: CpuSample, after: CpuSample) -> str:
     parts += [f"{role} {(after.servers.get(role, 0) - before.servers.get(role, 0)) / wall:.2f}"
               for role in sorted(after.servers)]
     return "cores: " + ", ".join(parts)
+
+
+def settle(below: float = 0.05, window: float = 0.5, timeout: float = 60.0) -> float:
+    """Wait until the broker and the database each use less than `below` cores over `window`
+    seconds (at most `timeout` seconds); returns the seconds waited.
+
+    Right after a queue is filled the broker still writes the messages to its store, and the
+    database may still flush the previous run's pages: that work belongs to neither path timed next.
+    """
+    started = time.perf_counter()
+    previous = sample()
+    while time.perf_counter() - started < timeout:
+        time.sleep(window)
+        current = sample()
+        wall = current.wall - previous.wall
+        busy = max((current.servers.get(role, 0) - previous.servers.get(role, 0)) / wall for role in current.servers)
+        if busy < below:
+            break
+        previous = current
+    return time.perf_counter() - started
