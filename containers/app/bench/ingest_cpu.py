@@ -53,21 +53,25 @@ def usage(before: CpuSample, after: CpuSample) -> str:
     return "cores: " + ", ".join(parts)
 
 
-def settle(below: float = 0.05, window: float = 0.5, timeout: float = 60.0) -> float:
-    """Wait until the broker and the database each use less than `below` cores over `window`
-    seconds (at most `timeout` seconds); returns the seconds waited.
+def settle(below: float = 0.05, quiet: float = 3.0, timeout: float = 60.0) -> float:
+    """Wait until the broker and the database have each used less than `below` cores for `quiet`
+    seconds in a row (at most `timeout` seconds); returns the seconds waited.
 
-    Right after a queue is filled the broker still writes the messages to its store, and the
-    database may still flush the previous run's pages: that work belongs to neither path timed next.
+    Right after a queue is filled or drained the broker still writes messages to its store or
+    collects the garbage of acked ones, and the database may still flush the previous run's pages:
+    that work belongs to neither path timed next, and it comes in bursts, so one quiet instant
+    is not enough.
     """
     started = time.perf_counter()
-    previous = sample()
+    previous, quiet_since = sample(), time.perf_counter()
     while time.perf_counter() - started < timeout:
-        time.sleep(window)
+        time.sleep(0.5)
         current = sample()
         wall = current.wall - previous.wall
         busy = max((current.servers.get(role, 0) - previous.servers.get(role, 0)) / wall for role in current.servers)
-        if busy < below:
+        if busy >= below:
+            quiet_since = current.wall
+        elif current.wall - quiet_since >= quiet:
             break
         previous = current
     return time.perf_counter() - started
