@@ -12,7 +12,8 @@ Two rounds of wrk (C, epoll, keep-alive, HTTP/1.1 over TLS), each `--duration` s
 page. Round 1 with nothing else running; round 2 while `mymonit consume` stores what
 `mymonit publish synthetic` sends as fast as it can (skipped, with the reason, when the service
 has no such commands yet). Prints requests/s, p50/p90/p99 latency and errors (any socket error,
-timeout or non-2xx answer); exits 1 on any error.
+timeout or non-2xx answer), and the CPU per request of each process group (in round 2 the broker,
+the consumer and the adapter too); exits 1 on any error.
 """
 
 from __future__ import annotations
@@ -120,14 +121,14 @@ def count_measures(container: Container) -> int:
 
 
 @contextlib.contextmanager
-def ingesting(container: Container, rate: int) -> Iterator[None]:
+def ingesting(container: Container, rate: int) -> Iterator[list[int]]:
     """`mymonit consume` and `mymonit publish synthetic` on the bench names; reports what got stored."""
     env = {**INGEST_ENV, "DB_DATABASE": container.settings().DB_DATABASE}
     before, started = count_measures(container), time.monotonic()
     with Background("consume", env=env) as consumer, \
             Background("publish", "synthetic", "--experiment", EXPERIMENTS[1], "--measure", "hertz",
                        "--count", "0", "--rate", str(rate), env=env) as adapter:
-        yield
+        yield [consumer.pid, adapter.pid]
         stored = count_measures(container) - before
         seconds = time.monotonic() - started
         print(f"  ingest meanwhile: {stored:,} measures stored in {seconds:.0f} s = {stored / seconds:,.0f}/s"
@@ -165,8 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         container.database().close()
     with ApiServer(args.workers) as api, Nginx(api.port) as proxy:
         check_paths(proxy.base_url, paths, caller.headers)
-        meter = CpuMeter({"API (gunicorn)": lambda: tree(api.pid), "nginx": lambda: tree(proxy.pid),
-                          "MariaDB": lambda: named("mariadbd", "mysqld")})
+        groups = {"API (gunicorn)": lambda: tree(api.pid), "nginx": lambda: tree(proxy.pid),
+                  "MariaDB": lambda: named("mariadbd", "mysqld")}
+        meter = CpuMeter(groups)
         results = load_round("Round 1, idle", proxy.base_url, paths, caller.headers, args, meter)
         if args.skip_ingest:
             print("\nRound 2 skipped (--skip-ingest)")
@@ -176,8 +178,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             container = Container(settings=settings)
             try:
-                with ingesting(container, args.ingest_rate):
+                with ingesting(container, args.ingest_rate) as ingest_pids:
                     time.sleep(3)  # let the consumer reach its pace
+                    # The ingest processes and the broker share the cores too: count them.
+                    meter = CpuMeter({**groups, "RabbitMQ": lambda: named("beam.smp"),
+                                      "consumer + adapter": lambda: [p for pid in ingest_pids for p in tree(pid)]})
                     results += load_round("Round 2, while ingesting", proxy.base_url, paths, caller.headers, args,
                                           meter)
             finally:
