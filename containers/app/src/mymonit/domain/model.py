@@ -49,8 +49,8 @@ class Caller(User):
     """The user behind a request, with the experiments they are associated with.
 
     Both are read in one statement when the request is authenticated, so every permission check
-    of the request sees the same moment and none costs another round trip. An ADMIN has none
-    (admins are never associated; they manage experiments but do not read measures).
+    of the request sees the same moment and none costs another round trip. An ADMIN's are never
+    used: admins see every experiment and read no measures.
     """
 
     experiments: tuple[Experiment, ...] = ()
