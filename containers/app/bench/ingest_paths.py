@@ -16,8 +16,8 @@ from mymonit.adapters.sources import synthetic_samples
 from mymonit.adapters.stream import MeasureStream
 from mymonit.audit import AuditTrail
 from mymonit.domain.dedup import dedup_key
+from mymonit.domain.timestamps import EPOCH
 from mymonit.ingest.broker import connection_parameters
-from mymonit.ingest.decoder import EPOCH
 from mymonit.ingest.factory import build_listener
 from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.settings import IngestSettings

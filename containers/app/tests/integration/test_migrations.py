@@ -12,7 +12,8 @@ from databases import drop_database, recreate_database
 
 from mymonit.config import Settings
 from mymonit.container import Container
-from mymonit.domain.dedup import EPOCH, MICROSECOND, dedup_key
+from mymonit.domain.dedup import dedup_key
+from mymonit.domain.timestamps import unix_micros
 from mymonit.ingest.ports import NewMeasure
 from mymonit.storage.pool import Connection, fetch_all
 
@@ -35,7 +36,7 @@ def scratch(settings: Settings) -> Iterator[Container]:
 def _key_before_0003(moment: datetime, value: float) -> bytes:
     """The 16-byte key that versions 1 and 2 of the schema stored."""
     digest = hashlib.blake2b(digest_size=16, person=b"mymonit-measure")
-    digest.update(b"device-vibrations\x00hertz\x00" + struct.pack(">qd", (moment - EPOCH) // MICROSECOND, value))
+    digest.update(b"device-vibrations\x00hertz\x00" + struct.pack(">qd", unix_micros(moment), value))
     return digest.digest()
 
 

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import UTC, datetime, timedelta
 
 import orjson
 
 from mymonit.domain.errors import InvalidRequest
 from mymonit.domain.queries import Cursor, Order
+from mymonit.domain.timestamps import EPOCH, MICROSECOND, unix_micros
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
 # 2 since measures are ordered by (ts, dedup key); version 1 named row ids, which are gone.
 VERSION = 2
 
 
 def encode_cursor(cursor: Cursor, experiment_id: int, order: Order) -> str:
-    micros = (cursor.ts - EPOCH) // MICROSECOND
+    micros = unix_micros(cursor.ts)
     raw = orjson.dumps([VERSION, experiment_id, order.value, micros, cursor.key])
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 

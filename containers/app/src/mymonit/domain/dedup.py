@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
+from mymonit.domain.timestamps import unix_micros
 
 
 def dedup_key(
@@ -27,7 +26,6 @@ def dedup_key(
     if producer_id is not None:
         digest.update(b"id\x00" + experiment.encode() + b"\x00" + producer_id.encode())
     else:
-        micros = (timestamp - EPOCH) // MICROSECOND  # exact integers: floats blur microseconds after ~2200
         digest.update(experiment.encode() + b"\x00" + measure.encode() + b"\x00")
-        digest.update(struct.pack(">qd", micros, value))
+        digest.update(struct.pack(">qd", unix_micros(timestamp), value))
     return int.from_bytes(digest.digest()[:8])

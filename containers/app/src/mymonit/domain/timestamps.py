@@ -1,11 +1,20 @@
-"""The one text form of a measure's time: ISO-8601 UTC with microseconds, always the same width."""
+"""A measure's time: Unix microseconds as integers, and one text form, ISO-8601 UTC with
+microseconds, always the same width."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 # The same form as MySQL's DATE_FORMAT(ts, '%Y-%m-%dT%H:%i:%s.%fZ'), which the page query uses.
 SQL_FORMAT = "%Y-%m-%dT%H:%i:%s.%fZ"
+
+
+def unix_micros(moment: datetime) -> int:
+    """Microseconds since 1970-01-01 UTC of an aware time, exactly (floats blur them after ~2200)."""
+    return (moment - EPOCH) // MICROSECOND
 
 
 def iso_utc(moment: datetime) -> str:

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from mymonit.domain.dedup import EPOCH, MICROSECOND
+from mymonit.domain.timestamps import EPOCH, unix_micros
 from mymonit.ingest.errors import PoisonMessage, Reason
 
 MAX_EXPERIMENT_NAME = 255
@@ -142,7 +142,7 @@ def _iso_timestamp(text: str, latest: float) -> int:
         raise PoisonMessage(Reason.BAD_TIMESTAMP, "timestamp is neither Unix seconds nor ISO-8601") from None
     if not EPOCH <= moment <= EPOCH + timedelta(seconds=latest):
         raise PoisonMessage(Reason.BAD_TIMESTAMP, "timestamp is before 1970 or too far in the future")
-    return (moment - EPOCH) // MICROSECOND
+    return unix_micros(moment)
 
 
 def _json_type(value: object) -> str:

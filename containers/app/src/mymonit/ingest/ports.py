@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
+from mymonit.domain.timestamps import unix_micros
 
 
 class NewMeasure(NamedTuple):
@@ -27,7 +26,7 @@ class NewMeasure(NamedTuple):
     def at(cls, experiment_id: int, type_id: int, moment: datetime, value: float, dedup_key: int) -> NewMeasure:
         """The measure taken at `moment`: aware, or naive in UTC."""
         aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-        return cls(experiment_id, type_id, (aware - _EPOCH) // _MICROSECOND, value, dedup_key)
+        return cls(experiment_id, type_id, unix_micros(aware), value, dedup_key)
 
 
 class PreparedRows(NamedTuple):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mymonit.domain.dedup import EPOCH
+from mymonit.domain.timestamps import EPOCH
 from mymonit.ingest.decoder import MAX_EXPERIMENT_NAME, MAX_MEASURE_NAME, Limits, decode
 from mymonit.ingest.errors import PoisonMessage
 

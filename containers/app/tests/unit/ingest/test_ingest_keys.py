@@ -7,7 +7,8 @@ from datetime import timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mymonit.domain.dedup import EPOCH, dedup_key
+from mymonit.domain.dedup import dedup_key
+from mymonit.domain.timestamps import EPOCH
 from mymonit.ingest.keys import KeyMaker
 
 names = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40)
