@@ -38,7 +38,7 @@ def test_a_caller_comes_with_every_experiment_they_are_associated_with_in_id_ord
 
 def test_a_caller_without_associations_has_none_and_a_revoked_one_is_gone_at_once(container: Container) -> None:
     user = _new_scientist(container)
-    assert _resolve(container, user) == Caller(*_fields(user), experiments=())
+    assert _resolve(container, user) == Caller.of(user, ())
 
     experiment = container.experiment_repository().add(f"caller-test-{secrets.token_hex(4)}")
     container.association_repository().grant(user.user_id, experiment.experiment_id)
@@ -55,6 +55,3 @@ def test_an_erased_user_is_no_caller(container: Container) -> None:
 
     assert _resolve(container, user) is None
 
-
-def _fields(user: User) -> tuple[object, ...]:
-    return (user.user_id, user.name, user.username, user.email, user.role, user.erased_at)

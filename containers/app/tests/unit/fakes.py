@@ -52,7 +52,7 @@ class FakeUserRepository:
             return None
         experiments = tuple(e for _, e in sorted(self._store.experiments.items())
                             if (user.user_id, e.experiment_id) in self._store.associations)
-        return Caller(user.user_id, user.name, user.username, user.email, user.role, user.erased_at, experiments)
+        return Caller.of(user, experiments)
 
     def all(self) -> list[User]:
         return sorted(self._store.users.values(), key=lambda u: u.user_id)

@@ -55,6 +55,10 @@ class Caller(User):
 
     experiments: tuple[Experiment, ...] = ()
 
+    @classmethod
+    def of(cls, user: User, experiments: tuple[Experiment, ...]) -> Caller:
+        return cls(user.user_id, user.name, user.username, user.email, user.role, user.erased_at, experiments)
+
     def associated(self, experiment_id: int) -> Experiment | None:
         """The experiment if this caller is associated with it, else None."""
         return next((e for e in self.experiments if e.experiment_id == experiment_id), None)

@@ -33,8 +33,8 @@ RawConnection = MySQLConnectionAbstract | PooledMySQLConnection
 class Session:
     """One borrowed connection, in autocommit mode.
 
-    Reads go straight through the C extension (`statements.read_rows`): no cursor, which would
-    ping the server and convert every row in Python. Reads need no transaction (so no rollback
+    Reads go straight through the C extension (`statements.read_rows`) instead of a cursor, which
+    would re-scan each statement and convert every row in Python. Reads need no transaction (so no rollback
     round trip afterwards); work that must be atomic over several statements wraps them in
     `transaction()`.
     """

@@ -2,7 +2,7 @@
 
 A `CMySQLCursor.execute` pings nothing but still re-encodes the text, scans it for several
 statements and converts each row in Python; for the small, hot reads of every request (the
-caller, their experiments, a page) that is about half the client's CPU. Here the statement's
+caller with their associations, a page) that is about half the client's CPU. Here the statement's
 `%s` placeholders are filled with the C extension's own quoting (`convert_to_mysql`, the same the
 cursor uses) and the rows come back as the C extension converts them.
 """

@@ -52,7 +52,7 @@ class MySqlUserRepository:
             return None
         user = _user(rows[0])
         experiments = tuple(Experiment(int(row[6]), str(row[7])) for row in rows if row[6] is not None)
-        return Caller(user.user_id, user.name, user.username, user.email, user.role, user.erased_at, experiments)
+        return Caller.of(user, experiments)
 
     def all(self) -> list[User]:
         rows = self._db.run(lambda c: fetch_all(c, _SELECT + " ORDER BY user_id"))
