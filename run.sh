@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole MyMONIT stack. With a Docker engine it uses docker compose;
 # otherwise it runs natively: the infrastructure (run-infra.sh), the database
-# migrations and demo data, the API under gunicorn, the consumer, and nginx
+# migrations and demo data, the API under granian, the consumer, and nginx
 # for TLS in front (https://localhost:8443).
 #
 #   ./run.sh [start]          start, then follow the logs; Ctrl-C stops what it started

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The Python service in native mode: its virtualenv and the API process
-# (`mymonit serve`, gunicorn on REST_HOST:REST_PORT). Requires common.sh and
+# (`mymonit serve`, granian on REST_HOST:REST_PORT). Requires common.sh and
 # a loaded .env.
 
 APP_DIR="$MYMONIT_ROOT/containers/app"

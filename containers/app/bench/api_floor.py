@@ -2,8 +2,8 @@
 
     cd containers/app && ../../.venv/bin/python bench/api_floor.py [--duration 15] [--connections 64]
 
-Serves, with the gunicorn settings of `mymonit serve` (gthread, REST_WORKERS x REST_THREADS,
-keep-alive) behind the nginx that bench/api_load.py renders from the project's template, and
+Serves, with the granian settings of `mymonit serve` (`server.api_server`: REST_WORKERS processes
+x REST_THREADS threads, keep-alive) behind the nginx that bench/api_load.py renders from the project's template, and
 drives with the same wrk: (1) a bare WSGI callable and (2) a Flask view, both answering the same
 fixed JSON body as `GET /experiments/` gives the bench scientist, with no token, database, audit
 or metrics. Whatever the real API does on top costs CPU beyond these; so if the Flask floor alone
@@ -19,7 +19,6 @@ from typing import Any
 
 import orjson
 import requests
-from gunicorn.app.base import BaseApplication
 
 from api_load_cpu import CpuMeter, describe, tree
 from api_load_stack import TLS_DIR, Nginx
@@ -38,7 +37,7 @@ def bare_app(_environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [BODY]
 
 
-def flask_app() -> Any:
+def flask_factory() -> Any:
     from flask import Flask, Response  # noqa: PLC0415  # only in the server process
 
     app = Flask("floor")
@@ -50,25 +49,16 @@ def flask_app() -> Any:
     return app
 
 
-class FloorServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
-    def __init__(self, app: Any, options: dict[str, Any]) -> None:
-        self._app, self._options = app, options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self._options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        return self._app
+def bare_factory() -> Any:
+    return bare_app
 
 
 def serve(kind: str, port: int) -> None:
-    """The server process: gunicorn with the options `mymonit serve` uses."""
-    settings = load_bench_settings()  # REST_WORKERS and REST_THREADS as `mymonit serve` would read them
-    options = {"bind": f"127.0.0.1:{port}", "workers": settings.REST_WORKERS, "worker_class": "gthread",
-               "threads": settings.REST_THREADS, "keepalive": 30, "accesslog": None, "loglevel": "warning"}
-    FloorServer(bare_app if kind == "bare" else flask_app(), options).run()
+    """The server process: granian as `mymonit serve` runs it, with the floor's app in each worker."""
+    from mymonit.server import api_server  # noqa: PLC0415  # only in the server process
+
+    settings = load_bench_settings().model_copy(update={"REST_HOST": "127.0.0.1", "REST_PORT": port})
+    api_server(settings, f"api_floor:{kind}_factory").serve()
 
 
 def measure(kind: str, args: argparse.Namespace) -> float:
@@ -76,7 +66,7 @@ def measure(kind: str, args: argparse.Namespace) -> float:
     with Background(__file__, "--serve", kind, "--port", str(port), program=sys.executable,
                     ready_url=f"http://127.0.0.1:{port}/experiments/", timeout=30) as server, Nginx(port) as proxy:
         requests.get(proxy.base_url + "/experiments/", verify=str(TLS_DIR / "ca.crt"), timeout=5).raise_for_status()
-        meter = CpuMeter({"server (gunicorn)": lambda: tree(server.pid), "nginx": lambda: tree(proxy.pid)})
+        meter = CpuMeter({"server (granian)": lambda: tree(server.pid), "nginx": lambda: tree(proxy.pid)})
         meter.start()
         result = run_wrk(f"{kind} floor", proxy.base_url + "/experiments/", {},
                          connections=args.connections, duration=args.duration)

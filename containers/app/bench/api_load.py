@@ -49,7 +49,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=30, help="seconds per wrk run (default 30)")
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default 64)")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("REST_WORKERS", "2")),
-                        help="gunicorn workers of the measured API (default REST_WORKERS or 2)")
+                        help="worker processes of the measured API (default REST_WORKERS or 2)")
     parser.add_argument("--ingest-rate", type=int, default=50_000,
                         help="measures/s asked of the synthetic adapter in round 2 (default 50000: as fast as it goes)")
     parser.add_argument("--skip-ingest", action="store_true", help="only the idle round")
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_bench_settings()
     wait_for_database(settings)
     print(f"MyMONIT API load benchmark on {platform.node()}: {os.cpu_count()} CPUs, load average "
-          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}; API: {args.workers} gunicorn workers × "
+          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}; API: {args.workers} granian workers × "
           f"{settings.REST_THREADS} threads, nginx in front (TLS, HTTP/1.1 keep-alive from wrk)")
     container = Container(settings=settings)
     try:
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         container.database().close()
     with ApiServer(args.workers) as api, Nginx(api.port) as proxy:
         check_paths(proxy.base_url, paths, caller.headers)
-        groups = {"API (gunicorn)": lambda: tree(api.pid), "nginx": lambda: tree(proxy.pid),
+        groups = {"API (granian)": lambda: tree(api.pid), "nginx": lambda: tree(proxy.pid),
                   "MariaDB": lambda: named("mariadbd", "mysqld")}
         meter = CpuMeter(groups)
         results = load_round("Round 1, idle", proxy.base_url, paths, caller.headers, args, meter)

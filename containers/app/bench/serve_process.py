@@ -87,7 +87,7 @@ class Background:
                  trace: TracebackType | None) -> None:
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # gunicorn stops its workers gracefully
+            process.send_signal(signal.SIGTERM)  # the API server stops its workers gracefully
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:

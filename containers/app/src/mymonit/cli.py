@@ -69,7 +69,7 @@ main.add_command(dead_letters)
 
 @main.command()
 def serve() -> None:
-    """Serve the REST API under gunicorn on REST_HOST:REST_PORT."""
+    """Serve the REST API under granian on REST_HOST:REST_PORT."""
     from mymonit.server import serve as run
 
     run(_settings())
@@ -104,9 +104,9 @@ def run() -> None:
     from mymonit.server import serve as serve_api
 
     settings = _settings()
-    stop = StopFlag()  # gunicorn owns the signals; its exit stops the consumer below
+    stop = StopFlag()  # granian owns the signals; its exit stops the consumer below
     listener = _listener(settings, stop)
-    install_fork_guard()  # gunicorn forks its workers next to the consumer thread
+    install_fork_guard()  # granian forks its workers next to the consumer thread
     consumer = threading.Thread(target=listener.run, name="mymonit-consumer", daemon=True)
     consumer.start()
     listener.ready.wait(timeout=30)  # the first workers are forked once the consumer's handshake is over

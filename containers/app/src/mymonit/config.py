@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     REST_HOST: str = "127.0.0.1"
     REST_PORT: int = Field(default=8000, ge=1, le=65535)
     REST_WORKERS: int = Field(default=2, ge=1, le=64)
-    REST_THREADS: int = Field(default=8, ge=1, le=64)
+    REST_THREADS: int = Field(default=4, ge=1, le=64)
     REST_MAX_BODY_BYTES: int = Field(default=64 * 1024, ge=1024)
     REST_TRUSTED_PROXIES: str = "127.0.0.1/32,::1/128"
 

@@ -7,6 +7,7 @@ import uuid
 
 from flask import Flask, Response, g, request
 
+from mymonit.api.access_log import AccessLog
 from mymonit.api.metrics import install_metrics
 from mymonit.api.operations import Api
 from mymonit.api.problems import register_problem_handlers
@@ -19,8 +20,11 @@ from mymonit.container import Container
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-def create_app(container: Container) -> Flask:
-    """Build the WSGI app from the container; no I/O happens until the first request."""
+def create_app(container: Container, *, access_log: bool = False) -> Flask:
+    """Build the WSGI app from the container; no I/O happens until the first request.
+
+    `access_log` adds one `mymonit.access` record per request (see `access_log`).
+    """
     settings = container.settings()
     app = Flask("mymonit")
     app.config["MAX_CONTENT_LENGTH"] = settings.REST_MAX_BODY_BYTES
@@ -42,6 +46,8 @@ def create_app(container: Container) -> Flask:
     register_problem_handlers(app, trail)
     install_metrics(app)
     _install_request_ids(app)
+    if access_log:
+        app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     app.wsgi_app = TrustedProxy(app.wsgi_app, parse_networks(settings.REST_TRUSTED_PROXIES))  # type: ignore[method-assign]
     return app
 

@@ -1,4 +1,4 @@
-"""Prometheus metrics of the HTTP API; aggregated across gunicorn workers in multiprocess mode.
+"""Prometheus metrics of the HTTP API; aggregated across the API workers in multiprocess mode.
 
 `mymonit serve` sets PROMETHEUS_MULTIPROC_DIR before the workers start, so every worker's
 figures add up in one scrape.

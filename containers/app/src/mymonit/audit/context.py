@@ -1,6 +1,6 @@
 """Who and which request the current code runs for, carried by `contextvars`.
 
-Each thread and each asyncio task sees its own values, so a gunicorn thread serving one request
+Each thread and each asyncio task sees its own values, so a server thread serving one request
 never reports another request's user. The values are bound at the request (or message) boundary
 and read by `AuditTrail.emit`; nothing here is keyed by thread id.
 

@@ -1,4 +1,4 @@
-"""Logging that survives fork(): gunicorn forks its workers from a master that logs.
+"""Logging that survives fork(): the API server (granian) forks its workers from a master that logs.
 
 A child process inherits every lock as it was at the fork. If a thread of the parent held one
 (the Logstash worker inside the SQLite spool, or any thread half-way through writing a line to

@@ -1,4 +1,4 @@
-"""The durable Logstash spool, safe to share between processes (gunicorn's master and workers).
+"""The durable Logstash spool, safe to share between processes (the API server's master and workers).
 
 python-logstash-async's `DatabaseCache` marks the rows it is sending with `pending_delete = 1`
 and, once sent, deletes *every* row so marked. Two processes on one spool file can therefore

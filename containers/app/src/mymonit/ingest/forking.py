@@ -1,4 +1,4 @@
-"""Forking next to a consumer thread: `mymonit run` forks gunicorn workers from the consumer's process.
+"""Forking next to a consumer thread: `mymonit run` forks granian workers from the consumer's process.
 
 A child inherits every lock as it was at the fork. OpenSSL takes process-wide locks during a TLS
 handshake, so a worker forked while the consumer was connecting (amqps) could hang for good on

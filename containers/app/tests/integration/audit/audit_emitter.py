@@ -1,4 +1,4 @@
-"""A separate process that audits numbered events into a shared spool (a gunicorn worker's part).
+"""A separate process that audits numbered events into a shared spool (an API worker's part).
 
     python audit_emitter.py PORT SPOOL PROCESS COUNT
 

@@ -1,4 +1,4 @@
-"""A process that forks children while it is busy logging, as gunicorn's master does.
+"""A process that forks children while it is busy logging, as the API server's master does.
 
     python audit_forker.py PORT SPOOL FORKS EACH
 

@@ -1,8 +1,8 @@
-"""Every event arrives exactly once when several processes share the spool, as gunicorn's do.
+"""Every event arrives exactly once when several processes share the spool, as the API server's do.
 
 Logstash down for a while, then back: three processes audit while nothing listens on the
 Logstash port, one of them exits before Logstash returns (its events wait in the spool), then a
-listener starts on that port. And forks taken while the parent is busy sending, as gunicorn forks
+listener starts on that port. And forks taken while the parent is busy sending, as the API server forks
 its workers from a master that logs: no child inherits a locked spool or the parent's socket.
 """
 

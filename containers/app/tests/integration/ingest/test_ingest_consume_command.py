@@ -103,7 +103,7 @@ def _answers(port: int) -> bool:
 
 
 def _reap(process: subprocess.Popen[bytes]) -> None:
-    """Kill the process (and its gunicorn workers) if a failed assertion left it running; release its pipe."""
+    """Kill the process (and its API workers) if a failed assertion left it running; release its pipe."""
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)

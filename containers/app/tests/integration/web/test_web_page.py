@@ -124,6 +124,6 @@ def test_the_api_behind_the_page_still_wants_a_token(web: FlaskClient) -> None:
 
 
 def test_the_real_app_registers_the_page(client: FlaskClient) -> None:
-    """The app every other test uses (and gunicorn serves) has the blueprint, built or not."""
+    """The app every other test uses (and `mymonit serve` serves) has the blueprint, built or not."""
     assert client.get("/config.json").status_code == 200
     assert client.get("/").status_code in {200, 503}

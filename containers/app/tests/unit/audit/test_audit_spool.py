@@ -1,6 +1,6 @@
 """The shared spool: each sender claims its own rows, so no event is lost or sent twice.
 
-Two `ClaimingSpool` instances on one SQLite file stand for two processes (gunicorn workers) that
+Two `ClaimingSpool` instances on one SQLite file stand for two processes (API workers) that
 share MYMONIT_LOG_SPOOL.
 """
 

@@ -1,4 +1,4 @@
-"""A real `mymonit serve`: gunicorn's own records go through the redacting handlers to Logstash.
+"""A real `mymonit serve`: the server's own records go through the redacting handlers to Logstash.
 
 The server runs with the access log on and Logstash pointed at the stand-in; a request carries a
 canary client address (X-Forwarded-For through the trusted loopback proxy) and a canary token in
@@ -22,7 +22,7 @@ import requests
 from logstash_standin import LogstashStandIn, eventually, free_port
 
 CLIENT_IP = "198.51.100.201"
-QUERY_TOKEN = "canary-gunicorn-query-token"  # a canary, not a credential
+QUERY_TOKEN = "canary-server-query-token"  # a canary, not a credential
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def wait_until_up(base_url: str) -> None:
     assert eventually(answers, timeout=60)
 
 
-def test_gunicorn_records_and_the_access_log_are_redacted_and_reach_logstash(
+def test_server_records_and_the_access_log_are_redacted_and_reach_logstash(
     listener: LogstashStandIn, tmp_path: Path,
 ) -> None:
     server, base_url = serve(listener, tmp_path)
@@ -72,8 +72,8 @@ def test_gunicorn_records_and_the_access_log_are_redacted_and_reach_logstash(
 
     for records in (console, wire):
         loggers = {str(r.get("logger") or r.get("extra", {}).get("logger_name")) for r in records}
-        assert {"gunicorn.error", "gunicorn.access", "mymonit.audit"} <= loggers
-    (access,) = [r for r in console if r["logger"] == "gunicorn.access" and r["path"] == "/health"]
+        assert {"_granian", "mymonit.access", "mymonit.audit"} <= loggers
+    (access,) = [r for r in console if r["logger"] == "mymonit.access" and r["path"] == "/health"]
     assert access["status"] in {200, 503}
     assert re.fullmatch(r"[0-9a-f]{16}", access["client"])
     assert any(r.get("event") == "service:started" for r in wire)
