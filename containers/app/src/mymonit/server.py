@@ -18,6 +18,7 @@ from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 from granian.server import MPServer
+from pydantic import SecretStr
 
 from mymonit.config import Settings, load_settings
 
@@ -70,6 +71,7 @@ def worker_app() -> Any:
     from mymonit.container import Container
 
     settings = load_settings()  # from the environment the worker inherited, as the master read it
+    forget_secrets_in_environment(settings)
     trail = configure_logging(settings)
     # A worker is a multiprocessing child: it ends without running atexit, where logging would
     # close the Logstash handler and so deliver (or spool) the events still queued in memory.
@@ -80,3 +82,14 @@ def worker_app() -> Any:
     app = create_app(container, access_log=bool(os.environ.get(ACCESS_LOG_VARIABLE)))
     trail.emit(AuditEvent.SERVICE_STARTED, component="api", pid=os.getpid())
     return app
+
+
+def forget_secrets_in_environment(settings: Settings) -> None:
+    """Remove the variables that held the settings' secrets from this process's environment.
+
+    granian starts every request's WSGI environ from a copy of `os.environ` (CGI style), so
+    without this the passwords would sit in each request's environ. The settings keep them.
+    """
+    for name, value in settings:
+        if isinstance(value, SecretStr):
+            os.environ.pop(name, None)

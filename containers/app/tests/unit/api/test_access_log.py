@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -16,7 +17,7 @@ from pydantic import SecretStr
 from mymonit.api.access_log import AccessLog
 from mymonit.audit import configure_logging, hash_client, reset_logging
 from mymonit.config import Settings
-from mymonit.server import PROPAGATE_TO_ROOT
+from mymonit.server import PROPAGATE_TO_ROOT, forget_secrets_in_environment
 
 CLIENT = "198.51.100.23"
 DB_SECRET = "db-canary-5d0c"
@@ -123,3 +124,17 @@ def test_the_servers_loggers_propagate_to_our_handlers_which_stay_open_and_redac
     assert [(r["logger"], r["message"]) for r in lines(console)] == [
         ("_granian", "Booting worker"), ("_granian", "worker failed to connect to mysql://mymonit:***@db/my_monit"),
     ]
+
+
+def test_a_worker_forgets_the_secret_variables_its_settings_were_read_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DB_PASSWORD", DB_SECRET)
+    monkeypatch.setenv("RABBIT_PASSWORD", "rabbit-canary")
+    monkeypatch.setenv("DB_USER", "mymonit")
+    settings = Settings.model_construct(DB_PASSWORD=SecretStr(DB_SECRET), RABBIT_PASSWORD=SecretStr("rabbit-canary"),
+                                        ADAPTER_PASSWORD=None, DB_USER="mymonit")
+
+    forget_secrets_in_environment(settings)
+
+    assert ("DB_PASSWORD" in os.environ, "RABBIT_PASSWORD" in os.environ) == (False, False)
+    assert os.environ["DB_USER"] == "mymonit"
+    assert settings.DB_PASSWORD.get_secret_value() == DB_SECRET
