@@ -131,6 +131,7 @@ def test_the_csv_export_streams_a_header_and_every_row(client: FlaskClient) -> N
 
     lines = response.get_data(as_text=True).splitlines()
     assert response.mimetype == "text/csv"
+    assert response.headers["X-Accel-Buffering"] == "no"  # nginx streams it instead of spooling it to disk
     assert lines[0] == "experiment,measure_type,timestamp,value"
     assert lines[1] == "device-vibrations,hertz,2022-04-06T07:00:00.000001Z,100.0"
     assert len(lines) == 11
