@@ -1,4 +1,5 @@
-"""Reads through the C extension (`storage.statements`) on the real MariaDB: quoting and errors."""
+"""Statements through the C extension (`storage.statements`, `Session.execute`) on the real MariaDB:
+quoting, affected rows and errors."""
 
 from __future__ import annotations
 
@@ -44,3 +45,32 @@ def test_a_server_error_is_the_connectors_usual_exception_and_the_connection_sta
         session.fetch_all("SELECT * FROM no_such_table_here")
     assert raised.value.errno == 1146  # ER_NO_SUCH_TABLE
     assert session.fetch_all("SELECT %s", (7,)) == [(7,)]
+
+
+@pytest.fixture
+def scratch(session: Session) -> Iterator[Session]:
+    session.execute("CREATE TEMPORARY TABLE scratch (id INT PRIMARY KEY, label VARCHAR(40))")
+    yield session
+    session.execute("DROP TEMPORARY TABLE scratch")  # the pooled connection outlives the test
+
+
+def test_execute_fills_the_placeholders_and_counts_the_affected_rows(scratch: Session) -> None:
+    assert scratch.execute("INSERT INTO scratch VALUES (%s, %s), (%s, %s)", (1, "it's", 2, "%s")) == 2
+    assert scratch.execute("UPDATE scratch SET label = %s WHERE id = %s", ("one", 1)) == 1
+    assert scratch.execute("DELETE FROM scratch WHERE id = %s", (99,)) == 0
+    assert scratch.fetch_all("SELECT id, label FROM scratch ORDER BY id") == [(1, "one"), (2, "%s")]
+
+
+def test_execute_without_parameters_sends_the_text_as_it_is(scratch: Session) -> None:
+    assert scratch.execute("INSERT INTO scratch VALUES (3, '100%s sure')") == 1
+    assert scratch.fetch_all("SELECT label FROM scratch") == [("100%s sure",)]
+
+
+def test_execute_raises_the_connectors_usual_exceptions(scratch: Session) -> None:
+    scratch.execute("INSERT INTO scratch VALUES (%s, %s)", (1, "a"))
+    with pytest.raises(mysql.connector.IntegrityError) as raised:
+        scratch.execute("INSERT INTO scratch VALUES (%s, %s)", (1, "b"))
+    assert raised.value.errno == 1062  # ER_DUP_ENTRY: the repositories map it to their Duplicate errors
+    with pytest.raises(mysql.connector.ProgrammingError, match="1 placeholders for 2 parameters"):
+        scratch.execute("DELETE FROM scratch WHERE id = %s", (1, 2))
+    assert scratch.execute("DELETE FROM scratch WHERE id = %s", (1,)) == 1

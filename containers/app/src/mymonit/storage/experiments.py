@@ -9,7 +9,7 @@ import mysql.connector
 from mymonit.domain.errors import DuplicateExperiment
 from mymonit.domain.model import Experiment
 from mymonit.storage.pool import Connection, Database, fetch_all
-from mymonit.storage.sql import duplicate_key, execute
+from mymonit.storage.sql import duplicate_key
 
 
 def _experiment(row: tuple[Any, ...]) -> Experiment:
@@ -54,7 +54,7 @@ class MySqlExperimentRepository:
     def rename(self, experiment_id: int, name: str) -> None:
         try:
             sql = "UPDATE experiments SET name = %s WHERE experiment_id = %s"
-            self._db.run(lambda c: execute(c, sql, (name, experiment_id)))
+            self._db.run(lambda c: c.execute(sql, (name, experiment_id)))
         except mysql.connector.IntegrityError as error:
             if duplicate_key(error):
                 raise DuplicateExperiment from error
@@ -80,8 +80,8 @@ class MySqlAssociationRepository:
 
     def grant(self, user_id: str, experiment_id: int) -> bool:
         sql = "INSERT IGNORE INTO user_experiments (user_id, experiment_id) VALUES (%s, %s)"
-        return self._db.run(lambda c: execute(c, sql, (user_id, experiment_id))) > 0
+        return self._db.run(lambda c: c.execute(sql, (user_id, experiment_id))) > 0
 
     def revoke(self, user_id: str, experiment_id: int) -> bool:
         sql = "DELETE FROM user_experiments WHERE user_id = %s AND experiment_id = %s"
-        return self._db.run(lambda c: execute(c, sql, (user_id, experiment_id))) > 0
+        return self._db.run(lambda c: c.execute(sql, (user_id, experiment_id))) > 0

@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import mysql.connector
 from mysql.connector import errorcode
-
-from mymonit.storage.pool import Connection
-
-
-def execute(connection: Connection, sql: str, params: tuple[Any, ...] = ()) -> int:
-    """Run one statement (committed on its own: sessions are in autocommit); returns the affected row count."""
-    cursor = connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        return int(cursor.rowcount)
-    finally:
-        cursor.close()
 
 
 def duplicate_key(error: mysql.connector.Error) -> str | None:

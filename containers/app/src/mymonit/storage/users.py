@@ -11,7 +11,7 @@ from mymonit.domain.errors import DuplicateUser
 from mymonit.domain.model import Caller, Experiment, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.storage.pool import Connection, Database, fetch_all
-from mymonit.storage.sql import duplicate_key, execute
+from mymonit.storage.sql import duplicate_key
 
 _SELECT = "SELECT user_id, name, username, email, role, erased_at FROM users"
 _CALLER = (
@@ -81,7 +81,7 @@ class MySqlUserRepository:
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:
         try:
-            self._db.run(lambda c: execute(c, sql, params))
+            self._db.run(lambda c: c.execute(sql, params))
         except mysql.connector.IntegrityError as error:
             _raise_duplicate(error)
             raise
