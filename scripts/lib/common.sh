@@ -80,7 +80,9 @@ MYMONIT_ENV_DEFAULTS=(
     DB_USER=mymonit
     DB_PASSWORD=@secret
     DB_DATABASE=my_monit
-    RABBIT_URL=amqps://localhost:5671
+    # The service reaches the broker on loopback; adapters (maybe elsewhere) over AMQPS.
+    RABBIT_URL=amqp://127.0.0.1:5672
+    ADAPTER_URL=amqps://localhost:5671
     "RABBIT_CA_FILE=$RUN_DIR/tls/ca.crt"
     RABBIT_USER=mymonit
     RABBIT_PASSWORD=@secret
@@ -139,6 +141,12 @@ _env_upgrade() {
     if grep -qx 'RABBIT_URL=127.0.0.1' "$ENV_FILE"; then
         sed -i 's|^RABBIT_URL=127\.0\.0\.1$|RABBIT_URL=amqps://localhost:5671|' "$ENV_FILE"
         ok ".env: RABBIT_URL now amqps://localhost:5671 (TLS, verified with RABBIT_CA_FILE)"
+    fi
+    # The adapters got a URL of their own (AMQPS); the service moved to plain AMQP on loopback,
+    # where TLS only cost the broker CPU. Done once, before ADAPTER_URL is added below.
+    if grep -qx 'RABBIT_URL=amqps://localhost:5671' "$ENV_FILE" && ! grep -q '^ADAPTER_URL=' "$ENV_FILE"; then
+        sed -i 's|^RABBIT_URL=amqps://localhost:5671$|RABBIT_URL=amqp://127.0.0.1:5672|' "$ENV_FILE"
+        ok ".env: RABBIT_URL now amqp://127.0.0.1:5672 (the service, on loopback); adapters use ADAPTER_URL (AMQPS)"
     fi
 }
 

@@ -78,7 +78,7 @@ publisher_alive() {
     pid_alive "$PUBLISHER_PID"
 }
 
-# The demo's adapter: synthetic measures over AMQPS as the publish-only account.
+# The demo's adapter: synthetic measures over AMQPS (ADAPTER_URL) as the publish-only account.
 publisher_start() {
     if ! publisher_available; then
         warn "Synthetic adapter not started: this version of the service has no 'mymonit publish synthetic' yet"

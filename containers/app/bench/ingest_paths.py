@@ -17,7 +17,7 @@ from mymonit.adapters.stream import MeasureStream
 from mymonit.audit import AuditTrail
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.timestamps import EPOCH
-from mymonit.ingest.broker import connection_parameters
+from mymonit.ingest.broker import adapter_parameters
 from mymonit.ingest.factory import build_listener
 from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.settings import IngestSettings
@@ -33,7 +33,7 @@ def prefill(bench: Bench, topology: Topology, messages: int, batch: int) -> floa
     """Publish `messages` messages of `batch` measures with the adapter; returns messages/s with confirms."""
     bench.declare(topology)
     settings = bench.settings
-    parameters = connection_parameters(settings, settings.ADAPTER_USER, settings.ADAPTER_PASSWORD)
+    parameters = adapter_parameters(settings)
     publisher = ConfirmedPublisher(parameters, topology.exchange, topology.routing_key)
     started = time.perf_counter()
     MeasureStream(publisher, EXPERIMENT, "hertz", batch=batch).send(synthetic_samples(messages * batch, seed=1))

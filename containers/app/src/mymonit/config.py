@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     RABBIT_CA_FILE: str | None = None
     ADAPTER_USER: str = "adapter"
     ADAPTER_PASSWORD: SecretStr | None = None
+    ADAPTER_URL: str | None = None  # where adapters publish (amqps:// from outside); unset: RABBIT_URL
 
     REST_HOST: str = "127.0.0.1"
     REST_PORT: int = Field(default=8000, ge=1, le=65535)
@@ -87,11 +88,12 @@ class Settings(BaseSettings):
             )
         return self
 
-    def amqp_url(self, user: str | None = None, password: SecretStr | None = None) -> str:
-        """The broker URL with credentials; RABBIT_URL may be a bare host, as in the original."""
+    def amqp_url(self, user: str | None = None, password: SecretStr | None = None, *, url: str | None = None) -> str:
+        """The broker URL (`url`, else RABBIT_URL) with credentials; it may be a bare host, as in the original."""
         user = user or self.RABBIT_USER
         secret = (password or self.RABBIT_PASSWORD).get_secret_value()
-        raw = self.RABBIT_URL if "://" in self.RABBIT_URL else f"amqp://{self.RABBIT_URL}"
+        given = url or self.RABBIT_URL
+        raw = given if "://" in given else f"amqp://{given}"
         parts = urlsplit(raw)
         host = parts.hostname or "localhost"
         host = f"[{host}]" if ":" in host else host

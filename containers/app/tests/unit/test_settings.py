@@ -6,6 +6,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from mymonit.config import Environment, InsecureConfiguration, Settings
+from mymonit.ingest.broker import adapter_parameters, connection_parameters
 
 
 @pytest.fixture
@@ -125,3 +126,25 @@ def test_the_adapter_account_replaces_the_service_account(env: pytest.MonkeyPatc
     url = Settings().amqp_url("adapter", SecretStr("adapter-secret"))
 
     assert url == "amqp://adapter:adapter-secret@localhost:5672/%2F"
+
+
+def test_adapters_publish_to_adapter_url_and_the_service_keeps_rabbit_url(env: pytest.MonkeyPatch) -> None:
+    env.setenv("RABBIT_URL", "amqp://127.0.0.1:5672")
+    env.setenv("ADAPTER_URL", "amqps://localhost:5671")
+    env.setenv("ADAPTER_PASSWORD", "adapter-secret")
+    settings = Settings()
+
+    adapter = adapter_parameters(settings)
+    service = connection_parameters(settings)
+
+    assert (adapter.host, adapter.port, adapter.credentials.username) == ("localhost", 5671, "adapter")
+    assert adapter.ssl_options is not None  # amqps: the broker is verified against RABBIT_CA_FILE
+    assert (service.host, service.port, service.credentials.username, service.ssl_options) == (
+        "127.0.0.1", 5672, settings.RABBIT_USER, None)
+
+
+def test_without_adapter_url_adapters_publish_to_rabbit_url(env: pytest.MonkeyPatch) -> None:
+    env.setenv("RABBIT_URL", "amqps://broker.example.org:5671")
+    env.setenv("ADAPTER_PASSWORD", "adapter-secret")
+
+    assert adapter_parameters(Settings()).host == "broker.example.org"

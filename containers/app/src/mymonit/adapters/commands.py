@@ -111,11 +111,12 @@ def _publish(settings: Settings, options: PublishOptions, samples: Iterable[Any]
 
 def _publisher(settings: Settings, window: int) -> Any:
     from mymonit.adapters.publisher import ConfirmedPublisher
-    from mymonit.ingest.broker import connection_parameters
+    from mymonit.ingest.broker import adapter_parameters
 
-    if settings.ADAPTER_PASSWORD is None:
-        raise click.ClickException("ADAPTER_PASSWORD is not set: adapters publish with the publish-only account")
-    parameters = connection_parameters(settings, settings.ADAPTER_USER, settings.ADAPTER_PASSWORD)
+    try:
+        parameters = adapter_parameters(settings)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
     return ConfirmedPublisher(parameters, settings.RABBIT_EXCHANGE, settings.RABBIT_ROUTING, window=window)
 
 

@@ -20,12 +20,24 @@ log = logging.getLogger(__name__)
 def connection_parameters(settings: Settings, user: str | None = None, password: SecretStr | None = None,
                           *, timeout: float = 10.0) -> pika.URLParameters:
     """Parameters for RABBIT_URL with the given (default: the service's) account; amqps verifies the CA."""
-    params = pika.URLParameters(settings.amqp_url(user, password))
+    return _parameters(settings.amqp_url(user, password), settings, timeout)
+
+
+def adapter_parameters(settings: Settings, *, timeout: float = 10.0) -> pika.URLParameters:
+    """Parameters for ADAPTER_URL (else RABBIT_URL) with the adapters' publish-only account."""
+    if settings.ADAPTER_PASSWORD is None:
+        raise ValueError("ADAPTER_PASSWORD is not set: adapters publish with the publish-only account")
+    url = settings.amqp_url(settings.ADAPTER_USER, settings.ADAPTER_PASSWORD, url=settings.ADAPTER_URL)
+    return _parameters(url, settings, timeout)
+
+
+def _parameters(url: str, settings: Settings, timeout: float) -> pika.URLParameters:
+    params = pika.URLParameters(url)
     params.socket_timeout = timeout
     params.blocked_connection_timeout = 60
     params.connection_attempts = 1
     params.heartbeat = 30
-    if settings.amqp_url().startswith("amqps://"):
+    if url.startswith("amqps://"):
         context = ssl.create_default_context(cafile=settings.RABBIT_CA_FILE)
         params.ssl_options = pika.SSLOptions(context, params.host)
     return params

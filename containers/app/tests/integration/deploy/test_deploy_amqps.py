@@ -1,7 +1,7 @@
 """RabbitMQ's TLS listener: adapters publish over AMQPS and verify the broker against the generated CA.
 
-The adapter's connection is built as the adapters build theirs (`connection_parameters` with the
-publish-only account); the message goes to the `mymonit` exchange of the test vhost with a routing
+The adapter's connection is built as the adapters build theirs (`adapter_parameters`: ADAPTER_URL
+and the publish-only account); the message goes to the `mymonit` exchange of the test vhost with a routing
 key of its own, to a queue of this test, so the demo stack's queue never sees it.
 """
 
@@ -25,7 +25,7 @@ from deploy_stack import AMQPS_PORT, CA_FILE, port_open, s_client
 from pika.adapters.blocking_connection import BlockingChannel
 
 from mymonit.config import Settings
-from mymonit.ingest.broker import connection_parameters
+from mymonit.ingest.broker import adapter_parameters, connection_parameters
 
 pytestmark = pytest.mark.usefixtures("amqps_port")
 NATIVE_CONF = Path("/etc/rabbitmq/rabbitmq.conf")
@@ -40,9 +40,11 @@ def amqps_port() -> int:
 
 @pytest.fixture(scope="module")
 def tls_settings(settings: Settings) -> Settings:
-    if not settings.RABBIT_URL.startswith("amqps://"):
-        pytest.skip(f"RABBIT_URL is {settings.RABBIT_URL!r} in .env: ./run-infra.sh start switches it to amqps://")
-    return settings.model_copy(update={"RABBIT_URL": f"amqps://localhost:{AMQPS_PORT}", "RABBIT_CA_FILE": str(CA_FILE)})
+    adapters = settings.ADAPTER_URL or settings.RABBIT_URL
+    if not adapters.startswith("amqps://"):
+        pytest.skip(f"adapters publish to {adapters!r} in .env: ./run-infra.sh sets ADAPTER_URL to amqps://")
+    tls = f"amqps://localhost:{AMQPS_PORT}"
+    return settings.model_copy(update={"RABBIT_URL": tls, "ADAPTER_URL": tls, "RABBIT_CA_FILE": str(CA_FILE)})
 
 
 @pytest.fixture
@@ -67,7 +69,7 @@ def test_an_adapter_publishes_over_amqps_with_the_ca_verified(
     tls_settings: Settings, bound_queue: tuple[BlockingChannel, str, str]
 ) -> None:
     channel, queue, routing_key = bound_queue
-    params = connection_parameters(tls_settings, tls_settings.ADAPTER_USER, tls_settings.ADAPTER_PASSWORD)
+    params = adapter_parameters(tls_settings)
     assert params.port == AMQPS_PORT
     assert params.ssl_options is not None
     measure = {"experiment": "device-vibrations", "measure": "hertz", "value": 101.5, "timestamp": 1649228400.25}
@@ -106,7 +108,7 @@ def _throwaway_ca(directory: Path) -> Path:
 def test_an_adapter_refuses_a_broker_whose_certificate_another_ca_signed(tls_settings: Settings,
                                                                          tmp_path: Path) -> None:
     wrong = tls_settings.model_copy(update={"RABBIT_CA_FILE": str(_throwaway_ca(tmp_path))})
-    params = connection_parameters(wrong, wrong.ADAPTER_USER, wrong.ADAPTER_PASSWORD, timeout=5)
+    params = adapter_parameters(wrong, timeout=5)
     with pytest.raises(ssl.SSLCertVerificationError, match="CERTIFICATE_VERIFY_FAILED"):
         pika.BlockingConnection(params).close()
 

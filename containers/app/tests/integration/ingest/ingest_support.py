@@ -23,7 +23,7 @@ from mymonit.audit import AuditTrail
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.model import Experiment
-from mymonit.ingest.broker import connection_parameters
+from mymonit.ingest.broker import adapter_parameters, connection_parameters
 from mymonit.ingest.factory import build_listener
 from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.settings import IngestSettings
@@ -89,7 +89,7 @@ def publish_bodies(lane: Lane, bodies: Iterable[bytes]) -> None:
 
 def adapter_publisher(lane: Lane, **options: Any) -> ConfirmedPublisher:
     settings = lane.settings
-    parameters = connection_parameters(settings, settings.ADAPTER_USER, settings.ADAPTER_PASSWORD)
+    parameters = adapter_parameters(settings)
     return ConfirmedPublisher(parameters, lane.topology.exchange, lane.topology.routing_key, **options)
 
 
