@@ -96,7 +96,9 @@ def main() -> None:
     parser.add_argument("--array-messages", type=int, default=10_000, help="array messages per queue")
     parser.add_argument("--array-size", type=int, default=100, help="measures per array message")
     parser.add_argument("--rounds", type=int, default=2, help="alternating runs of (b) and (c)")
-    parser.add_argument("--plain", action="store_true", help="amqp://127.0.0.1:5672 instead of RABBIT_URL (TLS)")
+    parser.add_argument("--plain", action="store_true",
+                        help="every connection, the adapter's fill too, over amqp://127.0.0.1:5672 "
+                             "(default: RABBIT_URL, and ADAPTER_URL for the fill)")
     args = parser.parse_args()
 
     started = time.perf_counter()

@@ -62,8 +62,8 @@ def prepare(plain: bool) -> Bench:
     for key, value in read_env_file().items():
         os.environ.setdefault(key, value)
     os.environ.update(DB_DATABASE=DATABASE, RABBIT_VHOST=VHOST, LOGSTASH_HOST="", CONSUMER_METRICS_PORT="0")
-    if plain:
-        os.environ["RABBIT_URL"] = "amqp://127.0.0.1:5672"
+    if plain:  # the adapter's fill too, which otherwise goes to ADAPTER_URL (AMQPS in .env)
+        os.environ["RABBIT_URL"] = os.environ["ADAPTER_URL"] = "amqp://127.0.0.1:5672"
     settings = Settings()
     recreate_database(settings, DATABASE)
     container = Container(settings=settings)
