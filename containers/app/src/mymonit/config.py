@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     REST_WORKERS: int = Field(default=2, ge=1, le=64)
     REST_THREADS: int = Field(default=4, ge=1, le=64)
     REST_MAX_BODY_BYTES: int = Field(default=64 * 1024, ge=1024)
+    # MariaDB stops one statement of an API request after this long (max_statement_time); 0: never.
+    REST_QUERY_SECONDS: float = Field(default=30.0, ge=0, le=3600)
     REST_TRUSTED_PROXIES: str = "127.0.0.1/32,::1/128"
 
     LOGSTASH_HOST: str | None = None

@@ -27,19 +27,23 @@ from mymonit.storage.users import MySqlUserRepository
 from mymonit.web import WebSettings, browser_config, web_blueprint
 
 
-def connection_settings(settings: Settings) -> ConnectionSettings:
+def connection_settings(settings: Settings, statement_seconds: float = 0.0) -> ConnectionSettings:
     return ConnectionSettings(
         host=settings.DB_HOST, port=settings.DB_PORT, user=settings.DB_USER,
         password=settings.DB_PASSWORD.get_secret_value(), database=settings.DB_DATABASE,
+        statement_seconds=statement_seconds,
     )
 
 
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
+    # The API's processes pass REST_QUERY_SECONDS; the consumer and the migrations run unbounded.
+    statement_seconds = providers.Dependency(instance_of=float, default=0.0)
     audit_trail = providers.Singleton(AuditTrail)
 
     pool = providers.Singleton(
-        ConnectionPool, providers.Callable(connection_settings, settings), size=settings.provided.DB_POOL_SIZE,
+        ConnectionPool, providers.Callable(connection_settings, settings, statement_seconds),
+        size=settings.provided.DB_POOL_SIZE,
     )
     database = providers.Singleton(Database, pool)
     migrator = providers.Factory(Migrator, database)

@@ -77,7 +77,7 @@ def worker_app() -> Any:
     # close the Logstash handler and so deliver (or spool) the events still queued in memory.
     # multiprocessing runs its own finalizers as the child ends.
     Finalize(None, reset_logging, exitpriority=0)
-    container = Container(settings=settings)
+    container = Container(settings=settings, statement_seconds=settings.REST_QUERY_SECONDS)
     container.audit_trail.override(trail)
     app = create_app(container, access_log=bool(os.environ.get(ACCESS_LOG_VARIABLE)))
     trail.emit(AuditEvent.SERVICE_STARTED, component="api", pid=os.getpid())

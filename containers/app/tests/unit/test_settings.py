@@ -23,6 +23,7 @@ def test_defaults_apply_when_only_the_secrets_are_set(env: pytest.MonkeyPatch) -
     assert settings.MYMONIT_ENV is Environment.PRODUCTION
     assert settings.DB_DATABASE == "my_monit"
     assert settings.DB_PASSWORD.get_secret_value() == "db-secret"
+    assert settings.REST_QUERY_SECONDS == 30.0
 
 
 @pytest.mark.parametrize("secret", ["DB_PASSWORD", "RABBIT_PASSWORD"])

@@ -26,6 +26,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (errors.Conflict, 409, "Conflict"),
     (errors.NotAScientist, 422, "Not a scientist"),
     (errors.InvalidRequest, 400, "Invalid request"),
+    (errors.QueryTooSlow, 503, "Query too slow"),
 ]
 
 

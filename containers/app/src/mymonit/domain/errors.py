@@ -88,5 +88,13 @@ class UnregisteredUser(Forbidden):
         super().__init__("this account is not registered with MyMONIT")
 
 
+class QueryTooSlow(DomainError):
+    """The database stopped a query that ran longer than the service allows one to run."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the database stopped this request's query after {seconds:g} s;"
+                         " ask for a shorter time range or fewer buckets")
+
+
 class Unavailable(Exception):
     """A backing service (database, broker) cannot be reached right now; retrying may help."""

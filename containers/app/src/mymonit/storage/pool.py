@@ -22,7 +22,7 @@ from mysql.connector import errorcode
 from mysql.connector.abstracts import MySQLConnectionAbstract
 from mysql.connector.pooling import PooledMySQLConnection
 
-from mymonit.domain.errors import Unavailable
+from mymonit.domain.errors import QueryTooSlow, Unavailable
 from mymonit.storage.statements import read_rows, render
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,7 @@ _LOST_CONNECTION = {
     1927,  # ER_CONNECTION_KILLED (MariaDB)
     4031,  # ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8)
 }
+_STATEMENT_TIMEOUT = 1969  # ER_STATEMENT_TIMEOUT (MariaDB): max_statement_time exceeded
 
 
 def is_connection_error(error: BaseException) -> bool:
@@ -121,6 +122,7 @@ class ConnectionSettings:
     password: str
     database: str
     connect_timeout: float = 5.0
+    statement_seconds: float = 0.0  # max_statement_time of every statement on the connection; 0: none
 
     def __repr__(self) -> str:
         return f"ConnectionSettings({self.user}@{self.host}:{self.port}/{self.database})"
@@ -154,7 +156,14 @@ class ConnectionPool:
             )
         except mysql.connector.Error as error:
             raise Unavailable(f"database unreachable: {error.msg or error}") from error
-        return _Pooled(Session(connection), self._generation)
+        session = Session(connection)
+        if s.statement_seconds > 0:
+            try:
+                session.execute("SET SESSION max_statement_time = %s", (s.statement_seconds,))
+            except mysql.connector.Error as error:
+                _close_quietly(session)
+                raise Unavailable(f"database unreachable: {error.msg or error}") from error
+        return _Pooled(session, self._generation)
 
     def _take(self) -> _Pooled:
         while True:
@@ -165,6 +174,10 @@ class ConnectionPool:
             if pooled.generation == self._generation:
                 return pooled
             _close_quietly(pooled.connection)
+
+    @property
+    def statement_seconds(self) -> float:
+        return self._settings.statement_seconds
 
     def invalidate(self) -> None:
         """Forget every connection opened so far (called when one of them found the server gone)."""
@@ -224,7 +237,8 @@ def _close_quietly(connection: Session) -> None:
 
 
 class Database:
-    """Runs units of work on pooled connections and maps driver failures to `Unavailable`."""
+    """Runs units of work on pooled connections; maps a lost connection to `Unavailable` and a
+    statement stopped at max_statement_time to `QueryTooSlow`."""
 
     def __init__(self, pool: ConnectionPool) -> None:
         self._pool = pool
@@ -245,6 +259,7 @@ class Database:
                     raise
             except (mysql.connector.Error, OSError) as error:
                 if not is_connection_error(error):
+                    self._raise_if_too_slow(error)
                     raise
                 log.warning("database connection lost (%s); %s", error,
                             "retrying" if attempt + 1 < attempts else "giving up")
@@ -261,7 +276,13 @@ class Database:
         except (mysql.connector.Error, OSError) as error:
             if is_connection_error(error):
                 raise Unavailable("database connection lost") from error
+            self._raise_if_too_slow(error)
             raise
+
+    def _raise_if_too_slow(self, error: mysql.connector.Error | OSError) -> None:
+        """MariaDB stopped the statement at max_statement_time: the caller asked for too much at once."""
+        if isinstance(error, mysql.connector.Error) and error.errno == _STATEMENT_TIMEOUT:
+            raise QueryTooSlow(self._pool.statement_seconds) from error
 
     def ping(self) -> bool:
         def _ping(connection: Connection) -> bool:

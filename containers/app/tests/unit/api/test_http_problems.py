@@ -11,7 +11,7 @@ from fakes import Ports
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from mymonit.domain.errors import Unavailable
+from mymonit.domain.errors import QueryTooSlow, Unavailable
 
 PROBLEM = "application/problem+json"
 ADMIN = bearer("A001")
@@ -208,6 +208,21 @@ def test_an_unavailable_database_is_a_503_with_retry_after(client: FlaskClient, 
 
     problem_of(response, 503)
     assert response.headers["Retry-After"].isdigit()
+
+
+def test_a_query_stopped_by_the_database_is_a_503_that_says_why_without_retry_after(
+        client: FlaskClient, ports: Ports, monkeypatch: pytest.MonkeyPatch) -> None:
+    def too_slow() -> list[object]:
+        raise QueryTooSlow(30)
+
+    monkeypatch.setattr(ports.experiments, "all", too_slow)
+
+    response = client.get("/experiments/", headers=ADMIN)
+
+    body = problem_of(response, 503)
+    assert body["title"] == "Query too slow"
+    assert "after 30 s" in body["detail"]
+    assert "Retry-After" not in response.headers
 
 
 def test_a_duplicate_experiment_name_is_a_409(client: FlaskClient) -> None:
