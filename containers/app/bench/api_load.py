@@ -14,12 +14,18 @@ page. Round 1 with nothing else running; round 2 while `mymonit consume` stores 
 has no such commands yet). Prints requests/s, p50/p90/p99 latency and errors (any socket error,
 timeout or non-2xx answer), and the CPU per request of each process group (in round 2 the broker,
 the consumer and the adapter too); exits 1 on any error.
+
+On one 2-core machine the ingest path (broker, consumer, and the adapter, which would run
+elsewhere in production) takes the CPU the API would otherwise use. `--ingest-nice 19` runs round 2
+with those processes at that niceness (the broker's restored afterwards), so the API is served
+first and ingest gets what is left: it shows what CPU priority buys, not the API at equal footing.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import platform
 import sys
@@ -29,7 +35,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from api_load_cpu import CpuMeter, describe, named, tree
+from api_load_cpu import CpuMeter, describe, named, renice, tree
 from api_load_stack import INGEST_ENV, TLS_DIR, Nginx, cli_has
 from api_load_wrk import LoadResult, run_wrk, wrk_path
 from bench_settings import connect, load_bench_settings, wait_for_database
@@ -53,6 +59,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ingest-rate", type=int, default=50_000,
                         help="measures/s asked of the synthetic adapter in round 2 (default 50000: as fast as it goes)")
     parser.add_argument("--skip-ingest", action="store_true", help="only the idle round")
+    parser.add_argument("--ingest-nice", type=int, default=0, choices=range(20), metavar="N",
+                        help="niceness of the broker, consumer and adapter in round 2 (default 0: equal footing)")
     return parser.parse_args(argv)
 
 
@@ -97,8 +105,9 @@ def check_paths(base: str, paths: dict[str, str], headers: dict[str, str]) -> No
             raise SystemExit(f"the measures page has {size} rows, not 1000")
 
 
-def load_round(title: str, base: str, paths: dict[str, str], headers: dict[str, str],
+def load_round(title: str, condition: str, base: str, paths: dict[str, str], headers: dict[str, str],
                args: argparse.Namespace, meter: CpuMeter) -> list[LoadResult]:
+    """One wrk run per path; the results are named with `condition` (idle, while ingesting) for the verdict."""
     print(f"\n{title}: wrk, {args.connections} connections, {args.duration} s per path")
     results = []
     for name, path in paths.items():
@@ -106,7 +115,7 @@ def load_round(title: str, base: str, paths: dict[str, str], headers: dict[str, 
         result = run_wrk(name, base + path, headers, connections=args.connections, duration=args.duration)
         print(result.row(), flush=True)
         print(describe(meter.stop(), result.requests, result.seconds), flush=True)
-        results.append(result)
+        results.append(dataclasses.replace(result, name=f"{name}, {condition}"))
     return results
 
 
@@ -121,17 +130,23 @@ def count_measures(container: Container) -> int:
 
 
 @contextlib.contextmanager
-def ingesting(container: Container, rate: int) -> Iterator[list[int]]:
-    """`mymonit consume` and `mymonit publish synthetic` on the bench names; reports what got stored."""
+def ingesting(container: Container, rate: int, niceness: int) -> Iterator[list[int]]:
+    """`mymonit consume` and `mymonit publish synthetic` on the bench names, the broker too at
+    `niceness`; reports what got stored."""
     env = {**INGEST_ENV, "DB_DATABASE": container.settings().DB_DATABASE}
     before, started = count_measures(container), time.monotonic()
     with Background("consume", env=env) as consumer, \
             Background("publish", "synthetic", "--experiment", EXPERIMENTS[1], "--measure", "hertz",
                        "--count", "0", "--rate", str(rate), env=env) as adapter:
-        yield [consumer.pid, adapter.pid]
+        renice([p for pid in (consumer.pid, adapter.pid) for p in tree(pid)] + named("beam.smp"), niceness)
+        try:
+            yield [consumer.pid, adapter.pid]
+        finally:
+            renice(named("beam.smp"), 0)
         stored = count_measures(container) - before
         seconds = time.monotonic() - started
-        print(f"  ingest meanwhile: {stored:,} measures stored in {seconds:.0f} s = {stored / seconds:,.0f}/s"
+        print(f"  ingest meanwhile{f' (at nice {niceness})' if niceness else ''}: {stored:,} measures stored in"
+              f" {seconds:.0f} s = {stored / seconds:,.0f}/s"
               f" (consumer {'running' if consumer.alive() else 'EXITED'},"
               f" adapter {'running' if adapter.alive() else 'EXITED'})")
 
@@ -169,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         groups = {"API (granian)": lambda: tree(api.pid), "nginx": lambda: tree(proxy.pid),
                   "MariaDB": lambda: named("mariadbd", "mysqld")}
         meter = CpuMeter(groups)
-        results = load_round("Round 1, idle", proxy.base_url, paths, caller.headers, args, meter)
+        results = load_round("Round 1", "idle", proxy.base_url, paths, caller.headers, args, meter)
         if args.skip_ingest:
             print("\nRound 2 skipped (--skip-ingest)")
         elif not (cli_has("consume") and cli_has("publish", "synthetic")):
@@ -178,13 +193,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             container = Container(settings=settings)
             try:
-                with ingesting(container, args.ingest_rate) as ingest_pids:
+                with ingesting(container, args.ingest_rate, args.ingest_nice) as ingest_pids:
                     time.sleep(3)  # let the consumer reach its pace
                     # The ingest processes and the broker share the cores too: count them.
                     meter = CpuMeter({**groups, "RabbitMQ": lambda: named("beam.smp"),
                                       "consumer + adapter": lambda: [p for pid in ingest_pids for p in tree(pid)]})
-                    results += load_round("Round 2, while ingesting", proxy.base_url, paths, caller.headers, args,
-                                          meter)
+                    condition = "while ingesting" + (f" at nice {args.ingest_nice}" if args.ingest_nice else "")
+                    results += load_round("Round 2", condition, proxy.base_url, paths, caller.headers, args, meter)
             finally:
                 container.database().close()
     print()
