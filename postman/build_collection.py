@@ -362,6 +362,15 @@ pm.test('personal fields removed, id kept', () =>
 """, token="adminToken"),
     request("DELETE /users/{unknown} → 404", "DELETE", "/users/NOBODY{{runId}}", "expectProblem(404);",
             token="adminToken"),
+    request("DELETE /experiments/{id} holding measures → 409", "DELETE", "/experiments/{{dvId}}",
+            "expectProblem(409);", token="adminToken",
+            description="device-vibrations holds the demo's measures: only an empty experiment can be deleted."),
+    request("DELETE /experiments/{id} (the run's own, empty)", "DELETE", "/experiments/{{newExperimentId}}", """
+pm.test('status 204', () => pm.response.to.have.status(204));
+pm.test('no body', () => pm.expect(pm.response.text()).to.eql(''));
+""", token="adminToken", description="Deletes the experiment this run created, so runs leave none behind."),
+    request("GET /experiments/{deleted} → 404", "GET", "/experiments/{{newExperimentId}}", "expectProblem(404);",
+            token="adminToken"),
 ])
 
 VARIABLES = {"runId": "", "lib": LIB.strip(), "dvId": "", "bhId": "", "nextPage": "", "newExperimentId": ""}

@@ -36,6 +36,7 @@ ENDPOINTS = [
     Endpoint("read experiment", "GET", "/experiments/{E}", (200, 200, 404)),
     Endpoint("create experiment", "POST", "/experiments/", (201, 403, 403), body="experiment"),
     Endpoint("rename experiment", "PUT", "/experiments/{E}", (200, 403, 403), body="experiment"),
+    Endpoint("delete experiment", "DELETE", "/experiments/{E}", (204, 403, 403)),
     Endpoint("list users", "GET", "/users/", (200, 403, 403)),
     Endpoint("read own profile", "GET", "/users/me", (200, 200, 200)),
     Endpoint("read another user", "GET", "/users/{U}", (200, 403, 403)),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mymonit.auth.verifier import AccountStatus
-from mymonit.domain.errors import DuplicateExperiment, DuplicateUser, TokenRejected
+from mymonit.domain.errors import DuplicateExperiment, DuplicateUser, ExperimentHasMeasures, TokenRejected
 from mymonit.domain.model import Bucket, Caller, Experiment, MeasureType, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.domain.queries import AggregateQuery, Cursor, MeasurePage, MeasureQuery, MeasureRow, Order
@@ -104,6 +104,12 @@ class FakeExperimentRepository:
     def rename(self, experiment_id: int, name: str) -> None:
         self._refuse_duplicate(name, experiment_id)
         self._store.experiments[experiment_id] = Experiment(experiment_id, name)
+
+    def delete(self, experiment_id: int) -> None:
+        if any(owner == experiment_id for owner, _ in self._store.measures):
+            raise ExperimentHasMeasures(experiment_id)
+        self._store.associations = {(u, e) for u, e in self._store.associations if e != experiment_id}
+        self._store.experiments.pop(experiment_id, None)
 
     def _refuse_duplicate(self, name: str, experiment_id: int | None) -> None:
         if any(e.name == name and e.experiment_id != experiment_id for e in self._store.experiments.values()):

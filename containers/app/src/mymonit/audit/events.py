@@ -18,6 +18,7 @@ class AuditEvent(StrEnum):
     API_EXPERIMENT_READ = "api:experiment:read"
     API_EXPERIMENT_CREATED = "api:experiment:created"
     API_EXPERIMENT_RENAMED = "api:experiment:renamed"
+    API_EXPERIMENT_DELETED = "api:experiment:deleted"
     API_USERS_LISTED = "api:users:listed"
     API_USER_READ = "api:user:read"
     API_USER_CREATED = "api:user:created"

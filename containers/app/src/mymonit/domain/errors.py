@@ -35,6 +35,11 @@ class DuplicateExperiment(Conflict):
         super().__init__("an experiment with this name already exists")
 
 
+class ExperimentHasMeasures(Conflict):
+    def __init__(self, experiment_id: int) -> None:
+        super().__init__(f"experiment {experiment_id} holds measures; only an experiment without any can be deleted")
+
+
 class DuplicateUser(Conflict):
     def __init__(self, field: str) -> None:
         super().__init__(f"a user with this {field} already exists")

@@ -41,6 +41,13 @@ class ExperimentService:
         self._experiments.rename(experiment_id, name)
         return before, Experiment(experiment_id, name)
 
+    def delete(self, actor: User, experiment_id: int) -> Experiment:
+        """Delete an experiment that holds no measures, with its associations; returns what it was."""
+        require_admin(actor)
+        experiment = self._existing(experiment_id)
+        self._experiments.delete(experiment_id)
+        return experiment
+
     def associations(self, actor: User) -> dict[int, list[str]]:
         require_admin(actor)
         return self._associations.all()

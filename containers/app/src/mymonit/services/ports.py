@@ -49,6 +49,10 @@ class ExperimentRepository(Protocol):
         """Raises `DuplicateExperiment`."""
         ...
 
+    def delete(self, experiment_id: int) -> None:
+        """Removes the experiment and its associations; raises `ExperimentHasMeasures`."""
+        ...
+
 
 class AssociationRepository(Protocol):
     def all(self) -> dict[int, list[str]]: ...

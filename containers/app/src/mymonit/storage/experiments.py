@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import mysql.connector
+from mysql.connector import errorcode
 
-from mymonit.domain.errors import DuplicateExperiment
+from mymonit.domain.errors import DuplicateExperiment, ExperimentHasMeasures
 from mymonit.domain.model import Experiment
 from mymonit.storage.pool import Connection, Database, fetch_all
 from mymonit.storage.sql import duplicate_key
@@ -58,6 +59,20 @@ class MySqlExperimentRepository:
         except mysql.connector.IntegrityError as error:
             if duplicate_key(error):
                 raise DuplicateExperiment from error
+            raise
+
+    def delete(self, experiment_id: int) -> None:
+        def work(connection: Connection) -> None:
+            with connection.transaction() as cursor:
+                cursor.execute("DELETE FROM user_experiments WHERE experiment_id = %s", (experiment_id,))
+                cursor.execute("DELETE FROM experiments WHERE experiment_id = %s", (experiment_id,))
+
+        try:
+            self._db.run(work)
+        except mysql.connector.IntegrityError as error:
+            # The measures' foreign key refuses it (and so does a measure stored meanwhile).
+            if error.errno == errorcode.ER_ROW_IS_REFERENCED_2:
+                raise ExperimentHasMeasures(experiment_id) from error
             raise
 
 

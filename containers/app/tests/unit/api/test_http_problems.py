@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 import pytest
-from builders import bearer
-from fakes import Ports
+from builders import a_row, bearer, with_measures
+from fakes import InMemoryStore, Ports
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -227,6 +227,21 @@ def test_a_query_stopped_by_the_database_is_a_503_that_says_why_without_retry_af
 
 def test_a_duplicate_experiment_name_is_a_409(client: FlaskClient) -> None:
     problem_of(client.post("/experiments/", json={"name": "black-holes"}, headers=ADMIN), 409)
+
+
+def test_deleting_an_experiment_that_holds_measures_is_a_409(client: FlaskClient, store: InMemoryStore) -> None:
+    with_measures(store, 2, a_row(1))
+
+    body = problem_of(client.delete("/experiments/2", headers=ADMIN), 409)
+
+    assert "holds measures" in body["detail"]
+
+
+def test_deleting_an_empty_experiment_answers_204_and_it_is_gone(client: FlaskClient) -> None:
+    response = client.delete("/experiments/2", headers=ADMIN)
+
+    assert response.status_code == 204
+    problem_of(client.get("/experiments/2", headers=ADMIN), 404)
 
 
 def test_an_admin_cannot_erase_themself_409(client: FlaskClient) -> None:

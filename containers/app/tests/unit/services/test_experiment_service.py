@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from builders import an_experiment
+from builders import a_row, an_experiment, with_measures
 from fakes import InMemoryStore, Services, caller_of
 
 from mymonit.domain.errors import (
     DuplicateExperiment,
+    ExperimentHasMeasures,
     NotAScientist,
     NotFound,
     UnknownExperiment,
@@ -81,6 +82,32 @@ def test_renaming_an_unknown_experiment_raises_unknown_experiment(services: Serv
 def test_renaming_to_another_experiments_name_is_a_conflict(services: Services, admin: User) -> None:
     with pytest.raises(DuplicateExperiment):
         services.experiments.rename(admin, 1, "black-holes")
+
+
+def test_an_admin_deletes_an_empty_experiment_with_its_associations(services: Services, admin: User,
+                                                                      store: InMemoryStore) -> None:
+    deleted = services.experiments.delete(admin, 2)
+
+    assert deleted == an_experiment(2, "black-holes")
+    assert 2 not in store.experiments
+    assert ("S002", 2) not in store.associations
+    assert ("S001", 1) in store.associations
+
+
+def test_an_experiment_that_holds_measures_is_not_deleted(services: Services, admin: User,
+                                                          store: InMemoryStore) -> None:
+    with_measures(store, 2, a_row(1))
+
+    with pytest.raises(ExperimentHasMeasures, match="holds measures"):
+        services.experiments.delete(admin, 2)
+
+    assert 2 in store.experiments
+    assert ("S002", 2) in store.associations
+
+
+def test_deleting_an_unknown_experiment_raises_unknown_experiment(services: Services, admin: User) -> None:
+    with pytest.raises(UnknownExperiment):
+        services.experiments.delete(admin, 99)
 
 
 def test_an_admin_lists_associations_by_experiment(services: Services, admin: User) -> None:

@@ -31,6 +31,7 @@ CALLS: dict[str, Call] = {
     "list experiments": lambda s, actor: s.experiments.visible_to(actor),
     "create an experiment": lambda s, actor: s.experiments.create(actor, "new-experiment"),
     "rename an experiment": lambda s, actor: s.experiments.rename(actor, 1, "renamed"),
+    "delete an experiment": lambda s, actor: s.experiments.delete(actor, 2),
     "list associations": lambda s, actor: s.experiments.associations(actor),
     "grant an association": lambda s, actor: s.experiments.grant(actor, 1, "S003"),
     "revoke an association": lambda s, actor: s.experiments.revoke(actor, 1, "S001"),
@@ -42,8 +43,8 @@ CALLS: dict[str, Call] = {
 
 ALLOWED = None
 ADMIN_ONLY = {"list users", "read another user", "register a user", "update another user", "erase another user",
-              "create an experiment", "rename an experiment", "list associations", "grant an association",
-              "revoke an association"}
+              "create an experiment", "rename an experiment", "delete an experiment", "list associations",
+              "grant an association", "revoke an association"}
 ANY_USER = {"list experiments", "list measure types"}
 MEASURE_READS = {"read a page of measures", "export measures", "aggregate measures"}
 

@@ -48,6 +48,16 @@ def register(api: Api, experiments: ExperimentService) -> None:
         note(experiment_id=experiment_id, before={"experiment": before.name}, after={"experiment": after.name})
         return json_response(experiment_json(after))
 
+    @api.operation(bp, Operation("DELETE", "/experiments/{experiment_id}", "Delete an empty experiment (ADMIN)", TAG,
+                                 admin_only=True, status=204, errors=(401, 403, 404, 409),
+                                 audit=AuditEvent.API_EXPERIMENT_DELETED,
+                                 description="Only an experiment that holds no measures (one created by mistake);"
+                                 " its associations go with it. 409 when it holds measures."))
+    def delete_experiment(actor: Caller, experiment_id: int) -> Response:
+        deleted = experiments.delete(actor, experiment_id)
+        note(experiment_id=experiment_id, before={"experiment": deleted.name})
+        return no_content()
+
     assoc = "associations"
 
     @api.operation(bp, Operation("GET", "/scientists-experiments/", "List associations (ADMIN)", assoc, admin_only=True,
