@@ -1,5 +1,6 @@
 // An admin manages experiments, users and associations; the scientist they register and associate
-// then sees the experiment. An account MyMONIT does not know is told so in words.
+// then sees the experiment. An account MyMONIT does not know is told so in words. The run deletes
+// its experiment at the end, so it leaves none behind in the demo database.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -109,6 +110,20 @@ test('an admin creates an experiment and associates a new scientist, who then se
   await page.getByRole('dialog').getByRole('button', { name: 'Erase' }).click();
   await page.getByText(`User ${staffId} erased.`).waitFor();
   await page.locator(`#users tr.erased[data-user="${staffId}"]`).waitFor();
+  await signOut(page);
+
+  // An experiment that holds measures is kept, in words; the run's own, empty one is deleted.
+  await signIn(page, DEMO.admin);
+  await page.locator('#experiments tr[data-experiment="1"]').getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  const kept = page.getByRole('alert').filter({ hasText: /^Conflict: experiment 1 holds measures/ });
+  await kept.waitFor();
+  await kept.scrollIntoViewIfNeeded();
+  await screenshot(page, '14-experiment-with-measures-kept', { fullPage: false });
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await page.getByText(`Experiment ${id} deleted.`).waitFor();
+  assert.equal(await row.count(), 0, 'the deleted experiment left the table');
   await signOut(page);
 
   // An erased account is no longer registered.

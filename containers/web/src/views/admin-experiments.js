@@ -1,5 +1,6 @@
-// Experiments: create and rename.
+// Experiments: create, rename, and delete one created by mistake (the service refuses one with measures).
 
+import { confirmDialog } from '../dialog.js';
 import { h, replace } from '../dom.js';
 
 export function experimentsSection(box, admin) {
@@ -16,8 +17,24 @@ function experimentRow(experiment, admin) {
   const scientists = admin.data.associations[String(experiment.experiment_id)]?.users.length ?? 0;
   const rename = h('button', { type: 'button', class: 'btn', on: { click: () => renameRow(row, experiment, admin) } },
     'Rename');
+  const remove = h('button', { type: 'button', class: 'btn danger',
+    on: { click: () => deleteExperiment(experiment, admin) } }, 'Delete');
   return replace(row, h('td', {}, String(experiment.experiment_id)), h('td', {}, experiment.name),
-    h('td', {}, String(scientists)), h('td', { class: 'actions' }, rename));
+    h('td', {}, String(scientists)), h('td', { class: 'actions' }, rename, remove));
+}
+
+async function deleteExperiment(experiment, admin) {
+  const sure = await confirmDialog({
+    title: `Delete experiment ${experiment.experiment_id}?`,
+    message: `“${experiment.name}” and its associations will be deleted. Only an experiment that holds no `
+      + 'measures can be: the service refuses any other.',
+    confirm: 'Delete',
+    danger: true,
+  });
+  if (sure) {
+    await admin.change(() => admin.api.send('DELETE', `/experiments/${Number(experiment.experiment_id)}`),
+      `Experiment ${experiment.experiment_id} deleted.`);
+  }
 }
 
 function renameRow(row, experiment, admin) {
