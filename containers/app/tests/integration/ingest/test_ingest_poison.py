@@ -66,3 +66,30 @@ def test_the_array_with_one_bad_measure_stores_none_of_its_measures(
 
     assert headers["x-mymonit-error"].startswith("measure 1:")
     assert lane.count() == 0
+
+
+def test_measures_for_an_experiment_deleted_under_a_running_consumer_are_dead_lettered_not_lost(
+        lane: Lane, consumers: Callable[..., Consumer]) -> None:
+    experiments, database = lane.container.experiment_repository(), lane.container.database()
+    doomed = experiments.add(f"{lane.experiment.name}-doomed")
+
+    def doomed_rows() -> int:
+        sql = "SELECT COUNT(*) FROM measures WHERE experiment_id = %s"
+        return int(database.run(lambda c: c.fetch_all(sql, (doomed.experiment_id,)))[0][0])
+
+    consumer = consumers()
+    publish_bodies(lane, [orjson.dumps(lane.measure(1.0)), orjson.dumps(lane.measure(2.0, experiment=doomed.name))])
+    wait_until(lambda: lane.count() == 1 and doomed_rows() == 1)  # the consumer has learnt the name
+    database.run(lambda c: c.execute("DELETE FROM measures WHERE experiment_id = %s", (doomed.experiment_id,)))
+    experiments.delete(doomed.experiment_id)
+
+    later = [orjson.dumps(lane.measure(3.0, experiment=doomed.name)), orjson.dumps(lane.measure(4.0))]
+    publish_bodies(lane, later)
+
+    # The name is still in the consumer's cache: the measures' foreign key refuses the row.
+    wait_until(lambda: consumer.value("dead_lettered", reason="refused-by-database") == 1 and lane.count() == 2)
+    (headers, body), = dead_letters(lane)
+    assert body == later[0]
+    assert headers["x-mymonit-reason"] == "refused-by-database"
+    assert lane.stored() == [(T0 + 1.0, 1.0), (T0 + 4.0, 4.0)]
+    assert queue_depth(lane) == 0
