@@ -109,6 +109,7 @@ test('an admin creates an experiment and associates a new scientist, who then se
   await userRow.getByRole('button', { name: 'Erase' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Erase' }).click();
   await page.getByText(`User ${staffId} erased.`).waitFor();
+  await page.locator('#users details.erased-users summary').click();
   await page.locator(`#users tr.erased[data-user="${staffId}"]`).waitFor();
   await signOut(page);
 

@@ -6,19 +6,26 @@ import { h, replace } from '../dom.js';
 const ROLES = ['SCIENTIST', 'ADMIN'];
 
 export function usersSection(box, admin) {
-  const rows = admin.data.users.map((user) => userRow(user, admin));
+  const active = admin.data.users.filter((user) => !user.erased);
+  const erased = admin.data.users.filter((user) => user.erased);
   replace(box, h('h3', {}, 'Users'),
     h('table', { class: 'data users' },
       h('thead', {}, h('tr', {}, ['ID', 'Name', 'Email', 'Firebase uid', 'Role', ''].map((t) => h('th', {}, t)))),
-      h('tbody', {}, rows)),
+      h('tbody', {}, active.map((user) => userRow(user, admin)))),
+    erased.length ? erasedUsers(erased) : null,
     createForm(admin));
 }
 
+// Erased users keep their id for the audit trail: listed apart, folded, so they do not crowd the others.
+function erasedUsers(users) {
+  return h('details', { class: 'erased-users' },
+    h('summary', {}, `${users.length} erased ${users.length === 1 ? 'user' : 'users'} (ids kept for the audit trail)`),
+    h('table', { class: 'data users' },
+      h('tbody', {}, users.map((user) => h('tr', { class: 'erased', data: { user: user.user_id } },
+        h('td', {}, user.user_id), h('td', { class: 'muted' }, 'erased'), h('td', {}, user.role))))));
+}
+
 function userRow(user, admin) {
-  if (user.erased) {
-    return h('tr', { class: 'erased', data: { user: user.user_id } }, h('td', {}, user.user_id),
-      h('td', { class: 'muted', colSpan: 3 }, 'erased'), h('td', {}, user.role), h('td', {}));
-  }
   const row = h('tr', { data: { user: user.user_id } });
   const edit = h('button', { type: 'button', class: 'btn', on: { click: () => editRow(row, user, admin) } }, 'Edit');
   const erase = h('button', { type: 'button', class: 'btn danger', on: { click: () => eraseUser(user, admin) } },
