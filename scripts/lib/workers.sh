@@ -61,13 +61,26 @@ consumer_stop() {
 
 consumer_status() {
     if consumer_alive; then
-        ok "Consumer    running (pid $(<"$CONSUMER_PID"), queue $RABBIT_QUEUE)"
+        ok "Consumer    running (pid $(<"$CONSUMER_PID"), queue $RABBIT_QUEUE$(_consumer_figures))"
     elif ! consumer_available; then
         info "Consumer    not available in this version of the service"
     else
         fail "Consumer    stopped"
         return 1
     fi
+}
+
+# ", N waiting, N stored, N dead-lettered" from the consumer's own metrics; nothing if they do not answer.
+_consumer_figures() {
+    local port="${CONSUMER_METRICS_PORT:-9464}" metrics
+    [[ "$port" != 0 ]] || return 0
+    metrics=$(curl -fsS --max-time 1 "http://${CONSUMER_METRICS_HOST:-127.0.0.1}:$port/metrics" 2>/dev/null) || return 0
+    awk '
+        /^mymonit_ingest_queue_depth[{ ]/ { waiting += $2 }
+        /^mymonit_ingest_measures_stored_total / { stored = $2 }
+        /^mymonit_ingest_messages_dead_lettered_total[{ ]/ { dead += $2 }
+        END { printf ", %d waiting, %d stored, %d dead-lettered since it started", waiting, stored, dead }
+    ' <<<"$metrics"
 }
 
 publisher_available() {
