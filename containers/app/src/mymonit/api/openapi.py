@@ -15,7 +15,8 @@ _PATH_PARAMS = {"experiment_id": {"type": "integer", "minimum": 1}, "user_id": {
 _REASONS = {200: "OK", 201: "Created", 204: "No content", 400: "Bad request", 401: "Missing or invalid token",
             403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Body too large",
             415: "Unsupported media type", 422: "Invalid body",
-            503: "Unavailable: the database or the broker cannot be reached, or a query ran longer than the service allows"}
+            503: "Unavailable: the database or the broker cannot be reached,"
+                 " or a query ran longer than the service allows"}
 
 
 class _Schemas:
