@@ -11,6 +11,7 @@ from mymonit.ingest.names import NameResolver
 from mymonit.ingest.ports import NewMeasure
 
 _new = tuple.__new__  # builds a named tuple without the Python frame of its generated __new__
+_MAX_PAIRS = 4_096
 
 
 class MeasureAssembler:
@@ -26,9 +27,16 @@ class MeasureAssembler:
         self._limits = limits
         self._wall_clock = wall_clock
         self._keys = KeyMaker()
+        # (experiment, measure) → ids and key function, across messages, for one generation of the
+        # resolver's names: a stream of single-measure messages resolves its names once, not each time.
+        self._resolved: dict[tuple[str, str], tuple[int, int, KeyFunction]] = {}
+        self._generation = -1
 
     def rows(self, body: bytes) -> list[NewMeasure]:
-        resolved: dict[tuple[str, str], tuple[int, int, KeyFunction]] = {}
+        if self._names.generation != self._generation or len(self._resolved) >= _MAX_PAIRS:
+            self._resolved.clear()
+            self._generation = self._names.generation
+        resolved = self._resolved
         rows = []
         for experiment, measure, micros, value, producer_id in decode(body, self._limits, self._wall_clock()):
             names = resolved.get((experiment, measure))

@@ -30,6 +30,7 @@ class NameResolver:
     of messages for one unknown experiment costs at most one reload per second and per name, while
     an experiment created a moment ago is found on its first message. Not thread-safe: one per
     consumer loop. `Unavailable` from the source propagates (the caller retries later).
+    `generation` changes with every reload: what `ids` answered stays true until it does.
     """
 
     def __init__(self, source: NameSource, clock: Callable[[], float], reload_seconds: float = 1.0) -> None:
@@ -37,6 +38,7 @@ class NameResolver:
         self._clock = clock
         self._reload_seconds = reload_seconds
         self._names: Names | None = None
+        self.generation = 0
         self._missing: dict[tuple[str, str], float] = {}
 
     def ids(self, experiment: str, measure: str) -> tuple[int, int]:
@@ -71,4 +73,5 @@ class NameResolver:
 
     def _reload(self) -> Names:
         self._names = self._source.load()
+        self.generation += 1
         return self._names

@@ -23,6 +23,7 @@ from mymonit.ingest.writer import BatchWriter, Written
 
 log = logging.getLogger(__name__)
 _GROWTH = 8
+_new = tuple.__new__  # a Delivery per message, without the Python frame of the named tuple's __new__
 
 
 class Abandoned(Exception):
@@ -95,11 +96,18 @@ class ConsumerSession:
         self._received += 1
         rows: Sequence[NewMeasure]
         try:
-            rows = self._assemble(body)
+            rows = self._rows_of(body)
+        except Exception:  # noqa: BLE001  # the rare path: taken again in _assemble, which waits, logs or dead-letters
+            rows = self._rows_or_dead_letter(method, properties, body)
+        self._batcher.add(_new(Delivery, (method.delivery_tag, body, rows, properties, method.routing_key)), now)
+
+    def _rows_or_dead_letter(self, method: Basic.Deliver, properties: pika.BasicProperties,
+                             body: bytes) -> Sequence[NewMeasure]:
+        try:
+            return self._assemble(body)
         except PoisonMessage as error:
-            rows = ()
-            self._dead_letter(Delivery(method.delivery_tag, body, rows, properties, method.routing_key), error)
-        self._batcher.add(Delivery(method.delivery_tag, body, rows, properties, method.routing_key), now)
+            self._dead_letter(Delivery(method.delivery_tag, body, (), properties, method.routing_key), error)
+            return ()
 
     def _assemble(self, body: bytes) -> list[NewMeasure]:
         """The rows of `body`; waits (servicing the connection) while the names cannot be loaded.

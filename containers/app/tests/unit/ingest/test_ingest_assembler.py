@@ -56,3 +56,30 @@ def test_an_array_with_one_unknown_experiment_yields_no_rows_at_all(assembler: M
         assembler.rows(orjson.dumps([measure(), measure(experiment="nowhere")]))
 
     assert caught.value.reason is Reason.UNKNOWN_EXPERIMENT
+
+
+class ChangingNames:
+    """The database's names, which tests change between loads."""
+
+    def __init__(self) -> None:
+        self.experiments = {"device-vibrations": 1, "black-holes": 2}
+
+    def load(self) -> Names:
+        return Names(dict(self.experiments), {"hertz": 10})
+
+
+def test_names_are_resolved_once_for_a_stream_of_messages_until_the_names_are_reloaded() -> None:
+    source = ChangingNames()
+    resolver = NameResolver(source, lambda: 100.0)
+    assembler = MeasureAssembler(resolver, Limits(), wall_clock=lambda: 1.7e9)
+    assert [r.experiment_id for r in assembler.rows(orjson.dumps(measure()))] == [1]
+
+    # The experiment is deleted; a message for an unknown one makes the resolver reload.
+    del source.experiments["device-vibrations"]
+    with pytest.raises(PoisonMessage):
+        assembler.rows(orjson.dumps(measure(experiment="gravitational-waves")))
+
+    with pytest.raises(PoisonMessage) as caught:
+        assembler.rows(orjson.dumps(measure()))
+    assert caught.value.reason is Reason.UNKNOWN_EXPERIMENT
+    assert [r.experiment_id for r in assembler.rows(orjson.dumps(measure(experiment="black-holes")))] == [2]
