@@ -108,10 +108,16 @@ class FirebaseTokenVerifier:
             raise TokenRejected("the token is not a valid Firebase ID token") from error
 
 
+# Seconds an HTTP call of firebase-admin (an account's status, the signing certificates) may take:
+# its default, 120 s, would hold an API thread that long while the identity provider hangs.
+IDENTITY_PROVIDER_TIMEOUT = 10.0
+
+
 def firebase_app(project_id: str, credentials_path: str | None, name: str = "mymonit") -> firebase_admin.App:
     """The firebase-admin app for this project (created once per process and name)."""
     try:
         return firebase_admin.get_app(name)
     except ValueError:
         credential = firebase_admin.credentials.Certificate(credentials_path) if credentials_path else None
-        return firebase_admin.initialize_app(credential, options={"projectId": project_id}, name=name)
+        options = {"projectId": project_id, "httpTimeout": IDENTITY_PROVIDER_TIMEOUT}
+        return firebase_admin.initialize_app(credential, options=options, name=name)

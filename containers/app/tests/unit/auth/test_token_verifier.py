@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import firebase_admin
 import pytest
 from fakes import FakeAccountStatusSource, FakeClock
 from firebase_admin import auth, exceptions
 
-from mymonit.auth.verifier import AccountStatus, CachedAccountStatus, FirebaseAccountStatus, FirebaseTokenVerifier
+from mymonit.auth.verifier import (
+    IDENTITY_PROVIDER_TIMEOUT,
+    AccountStatus,
+    CachedAccountStatus,
+    FirebaseAccountStatus,
+    FirebaseTokenVerifier,
+    firebase_app,
+)
 from mymonit.domain.errors import TokenRejected, Unavailable
 
 ACTIVE = AccountStatus(disabled=False, tokens_valid_after_ms=0)
@@ -199,3 +207,12 @@ def test_the_firebase_account_status_maps_lookup_failures(
 
     with pytest.raises(expected):
         FirebaseAccountStatus(app=None).status("uid-1")
+
+
+def test_firebase_admin_calls_time_out_well_before_its_default_of_two_minutes() -> None:
+    app = firebase_app("demo-timeout", None, name="test-timeout")
+    try:
+        assert app.options.get("httpTimeout") == IDENTITY_PROVIDER_TIMEOUT
+        assert IDENTITY_PROVIDER_TIMEOUT <= 10
+    finally:
+        firebase_admin.delete_app(app)
