@@ -97,36 +97,40 @@ class ConsumerSession:
         rows: Sequence[NewMeasure]
         try:
             rows = self._rows_of(body)
-        except Exception:  # noqa: BLE001  # the rare path: taken again in _assemble, which waits, logs or dead-letters
-            rows = self._rows_or_dead_letter(method, properties, body)
+        except Exception as error:  # noqa: BLE001  # the rare path: _after_failure waits, logs or dead-letters
+            rows = self._after_failure(error, method, properties, body)
         self._batcher.add(_new(Delivery, (method.delivery_tag, body, rows, properties, method.routing_key)), now)
 
-    def _rows_or_dead_letter(self, method: Basic.Deliver, properties: pika.BasicProperties,
-                             body: bytes) -> Sequence[NewMeasure]:
+    def _after_failure(self, error: Exception, method: Basic.Deliver, properties: pika.BasicProperties,
+                       body: bytes) -> Sequence[NewMeasure]:
+        """The rows of `body`, whose assembly raised `error`: once the names can be loaded again, or
+        none once the message is dead-lettered. Raises `Abandoned` when a stop is requested while
+        the database is down."""
         try:
-            return self._assemble(body)
-        except PoisonMessage as error:
-            self._dead_letter(Delivery(method.delivery_tag, body, (), properties, method.routing_key), error)
+            return self._retry_assembly(error, body)
+        except PoisonMessage as poison:
+            self._dead_letter(Delivery(method.delivery_tag, body, (), properties, method.routing_key), poison)
             return ()
 
-    def _assemble(self, body: bytes) -> list[NewMeasure]:
-        """The rows of `body`; waits (servicing the connection) while the names cannot be loaded.
+    def _retry_assembly(self, error: Exception, body: bytes) -> list[NewMeasure]:
+        """Waits (servicing the connection) while the names cannot be loaded, and tries again.
 
-        Raises `PoisonMessage`, or `Abandoned` when a stop is requested while the database is down.
+        Raises `PoisonMessage` for a message that can never succeed.
         """
         backoff = None
         while True:
+            if isinstance(error, PoisonMessage):
+                raise error
+            if not isinstance(error, Unavailable):
+                # The message boundary: a bug met by one message must not stop the consumer for all the others.
+                log.error("unexpected error while decoding a message; dead-lettering it", exc_info=error)
+                raise PoisonMessage(Reason.UNEXPECTED_ERROR, type(error).__name__) from error
+            backoff = backoff or Backoff(maximum=self._parts.settings.INGEST_RETRY_MAX_SECONDS)
+            self._wait_for_database(error, backoff.delay())
             try:
                 return self._rows_of(body)
-            except Unavailable as error:
-                backoff = backoff or Backoff(maximum=self._parts.settings.INGEST_RETRY_MAX_SECONDS)
-                self._wait_for_database(error, backoff.delay())
-            except PoisonMessage:
-                raise
-            # The message boundary: a bug met by one message must not stop the consumer for all the others.
-            except Exception as error:
-                log.exception("unexpected error while decoding a message; dead-lettering it")
-                raise PoisonMessage(Reason.UNEXPECTED_ERROR, type(error).__name__) from error
+            except Exception as again:  # noqa: BLE001  # judged at the top of the loop
+                error = again
 
     def _wait_for_database(self, error: Unavailable, seconds: float) -> None:
         self._parts.metrics.failures.labels("database").inc()

@@ -26,6 +26,7 @@ from mymonit.domain.model import Experiment
 from mymonit.ingest.broker import adapter_parameters, connection_parameters
 from mymonit.ingest.factory import build_listener
 from mymonit.ingest.metrics import ConsumerMetrics
+from mymonit.ingest.names import NameSource
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology
 from mymonit.storage.ingest_names import MySqlNameSource
@@ -141,13 +142,12 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30.0, interval: f
 class Consumer:
     """A RabbitListener of the lane on a thread of its own, with metrics of its own."""
 
-    def __init__(self, lane: Lane, **ingest: Any) -> None:
+    def __init__(self, lane: Lane, names: NameSource | None = None, **ingest: Any) -> None:
         self.metrics = ConsumerMetrics(CollectorRegistry())
         settings = IngestSettings(**{"INGEST_BATCH_MS": 20, "INGEST_RETRY_MAX_SECONDS": 1.0, **ingest})
-        database = lane.container.database()
-        self.listener = build_listener(lane.settings, settings, lane.container.measure_writer(),
-                                       MySqlNameSource(database), AuditTrail(logging.getLogger("mymonit.audit")),
-                                       self.metrics)
+        names = names or MySqlNameSource(lane.container.database())
+        self.listener = build_listener(lane.settings, settings, lane.container.measure_writer(), names,
+                                       AuditTrail(logging.getLogger("mymonit.audit")), self.metrics)
         self.thread = threading.Thread(target=self.listener.run, name="test-consumer", daemon=True)
         self.thread.start()
 

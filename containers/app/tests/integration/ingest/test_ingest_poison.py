@@ -8,6 +8,10 @@ from collections.abc import Callable
 import orjson
 from ingest_support import T0, Consumer, Lane, dead_letters, publish_bodies, queue_depth, wait_until
 
+from mymonit.domain.errors import Unavailable
+from mymonit.ingest.names import Names
+from mymonit.storage.ingest_names import MySqlNameSource
+
 MAX_BODY = 4_096
 
 
@@ -93,3 +97,53 @@ def test_measures_for_an_experiment_deleted_under_a_running_consumer_are_dead_le
     assert headers["x-mymonit-reason"] == "refused-by-database"
     assert lane.stored() == [(T0 + 1.0, 1.0), (T0 + 4.0, 4.0)]
     assert queue_depth(lane) == 0
+
+
+class FailingNames:
+    """The real names, but the loads after the first raise the given errors, one per load."""
+
+    def __init__(self, lane: Lane, *errors: Exception) -> None:
+        self._source = MySqlNameSource(lane.container.database())
+        self._errors = list(errors)
+        self.loads = 0
+
+    def load(self) -> Names:
+        self.loads += 1
+        if self.loads > 1 and self._errors:
+            raise self._errors.pop(0)
+        return self._source.load()
+
+
+def test_a_new_experiment_is_learnt_once_the_names_can_be_loaded_again(
+        lane: Lane, consumers: Callable[..., Consumer]) -> None:
+    names = FailingNames(lane, Unavailable("the database is down"), Unavailable("still down"))
+    consumer = consumers(names=names)
+    publish_bodies(lane, [orjson.dumps(lane.measure(1.0))])
+    wait_until(lambda: lane.count() == 1)  # the names of before are loaded
+    newcomer = lane.container.experiment_repository().add(f"{lane.experiment.name}-new")
+
+    publish_bodies(lane, [orjson.dumps(lane.measure(2.0, experiment=newcomer.name)), orjson.dumps(lane.measure(3.0))])
+
+    wait_until(lambda: consumer.value("consumed") == 3 and lane.count() == 2)
+    stored = lane.container.database().run(
+        lambda c: c.fetch_all("SELECT value FROM measures WHERE experiment_id = %s", (newcomer.experiment_id,)))
+    assert stored == [(2.0,)]
+    assert consumer.value("failures", component="database") == 2
+    assert names.loads == 4  # at start, the two failures, the load that found the newcomer
+    assert dead_letters(lane) == []
+
+
+def test_an_unexpected_error_while_assembling_dead_letters_that_message_only(
+        lane: Lane, consumers: Callable[..., Consumer]) -> None:
+    names = FailingNames(lane, RuntimeError("a bug"))
+    consumer = consumers(names=names)
+    publish_bodies(lane, [orjson.dumps(lane.measure(1.0))])
+    wait_until(lambda: lane.count() == 1)  # the names of before are loaded
+
+    publish_bodies(lane, [orjson.dumps(lane.measure(2.0, experiment="not-yet-known")),
+                          orjson.dumps(lane.measure(3.0))])
+
+    wait_until(lambda: consumer.value("dead_lettered", reason="unexpected-error") == 1 and lane.count() == 2)
+    (headers, _body), = dead_letters(lane)
+    assert headers["x-mymonit-error"] == "RuntimeError"
+    assert consumer.thread.is_alive()
