@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The whole MyMONIT stack. With a Docker engine it uses docker compose;
 # otherwise it runs natively: the infrastructure (run-infra.sh), the database
-# migrations and demo data, the API under granian, the consumer, and nginx
-# for TLS in front (https://localhost:8443).
+# migrations and demo data, the audit shipper (the audit trail into
+# .run/audit.jsonl), the API under granian, the consumer, and nginx for TLS in
+# front (https://localhost:8443).
 #
 #   ./run.sh [start]          start, then follow the logs; Ctrl-C stops what it started
 #   ./run.sh demo             the same, plus a synthetic adapter publishing measures (or --demo)
 #   ./run.sh --detach         start (add --demo for the adapter) and return once healthy
 #   ./run.sh stop             stop the service, nginx and the infrastructure
 #   ./run.sh status           one line per process
-#   ./run.sh logs [NAME...]   follow the logs (api, consumer, publisher, nginx, access, emulator)
+#   ./run.sh logs [NAME...]   follow the logs (api, consumer, shipper, audit, publisher, nginx, access, emulator)
 #   ./run.sh token EMAIL      print a Firebase ID token of a demo user
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -46,6 +47,8 @@ start_native() {
     run_cli "Demo users in the Auth Emulator" auth seed-demo
     # A failed start leaves nothing half-running.
     trap 'fail "start-up failed: stopping what was started"; stop_service >/dev/null' EXIT
+    # The shipper first: it also takes over the spool files the commands above left.
+    shipper_start
     api_start
     consumer_start
     nginx_start
@@ -57,8 +60,11 @@ start_native() {
 }
 
 print_welcome() {
-    local base="https://localhost:$NGINX_HTTPS_PORT" ca
+    local base="https://localhost:$NGINX_HTTPS_PORT" ca audit=""
     ca="$(rel_path "$TLS_CA")"
+    if [[ -n "${AUDIT_FILE:-}" ]]; then
+        audit=$'\n'"  Audit trail       $(rel_path "$AUDIT_FILE") (JSON lines: ./run.sh logs audit)"
+    fi
     cat <<EOF
 
 $(bold "MyMONIT is running")
@@ -68,7 +74,7 @@ $(bold "MyMONIT is running")
   RabbitMQ          http://127.0.0.1:15672 (management; user $RABBIT_USER, password RABBIT_PASSWORD in .env)
   Adapters publish  amqps://localhost:5671 (user $ADAPTER_USER, password ADAPTER_PASSWORD in .env)
   CA certificate    $ca   (curl --cacert $ca ..., RABBIT_CA_FILE=$ca)
-  Logs              ./run.sh logs, or $(rel_path "$RUN_DIR")/*.log
+  Logs              ./run.sh logs, or $(rel_path "$RUN_DIR")/*.log${audit}
 
   A token of a demo user (phigg@home.cern, kbouman@home.cern, aalcorn@home.cern):
     TOKEN=\$(./run.sh token phigg@home.cern)
@@ -77,12 +83,14 @@ $(bold "MyMONIT is running")
 EOF
 }
 
-# Stops the service's processes and nginx (not the infrastructure).
+# Stops the service's processes and nginx (not the infrastructure); the audit
+# shipper last, once it has shipped what the others wrote until they exited.
 stop_service() {
     publisher_stop
     consumer_stop
     api_stop
     nginx_stop
+    shipper_stop
 }
 
 # Foreground: the logs until Ctrl-C or until a process exits, then stop what
@@ -90,6 +98,7 @@ stop_service() {
 run_foreground() {
     local infra_was_up="$1" watch=(api) name
     consumer_alive && watch+=(consumer)
+    shipper_alive && watch+=(shipper)
     publisher_alive && watch+=(publisher)
     info "Following the logs of ${watch[*]} and nginx; Ctrl-C stops everything this run started"
     follow_logs 0 "${watch[@]}" nginx
@@ -119,6 +128,10 @@ shutdown_foreground() {
 }
 
 stop_native() {
+    # The shipper's spool directory (AUDIT_SPOOL_DIR) comes from .env.
+    if [[ -r "$ENV_FILE" ]]; then
+        load_env
+    fi
     stop_service
     ./run-infra.sh stop
 }
@@ -130,6 +143,7 @@ status_native() {
     load_env
     api_status || down=1
     consumer_status || down=1
+    shipper_status || down=1
     publisher_status
     nginx_status || down=1
     return $((down * 3))
@@ -147,7 +161,11 @@ token_native() {
 
 logs_native() {
     local names=("$@")
-    ((${#names[@]})) || names=(api consumer publisher nginx)
+    ((${#names[@]})) || names=(api consumer shipper publisher nginx)
+    # `audit` follows .env's AUDIT_FILE.
+    if [[ -r "$ENV_FILE" ]]; then
+        load_env
+    fi
     follow_logs 20 "${names[@]}"
     trap 'stop_following; echo; exit 0' INT TERM
     wait

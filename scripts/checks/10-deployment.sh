@@ -33,7 +33,7 @@ deployment_compose_config() {
     cp "$MYMONIT_ROOT/docker-compose.yml" "$dir/"
     ln -s "$MYMONIT_ROOT/containers" "$dir/containers"  # build contexts must exist
     printf '%s=check-only\n' DB_PASSWORD RABBIT_PASSWORD ELASTIC_PASSWORD KIBANA_SYSTEM_PASSWORD \
-        LOGSTASH_ES_PASSWORD KIBANA_ENCRYPTION_KEY >"$dir/.env"
+        LOGSTASH_ES_PASSWORD LOGSTASH_PASSWORD KIBANA_ENCRYPTION_KEY >"$dir/.env"
     (cd "$dir" && COMPOSE_PROFILES=demo,adapter docker-compose -f docker-compose.yml config -q) || status=$?
     (cd "$dir" && docker-compose -f docker-compose.yml config --services) | sort | tr '\n' ' '
     echo

@@ -96,6 +96,11 @@ MYMONIT_ENV_DEFAULTS=(
     REST_PORT=8000
     LOGSTASH_HOST=
     LOGSTASH_PORT=5959
+    # The audit trail (no Logstash natively): every process spools its records in a file of its
+    # own in AUDIT_SPOOL_DIR (on disk, kept across restarts); `mymonit ship-audit` (./run.sh
+    # starts it) appends them to AUDIT_FILE, JSON lines. docker-compose.yml overrides both.
+    "AUDIT_FILE=$RUN_DIR/audit.jsonl"
+    "AUDIT_SPOOL_DIR=$RUN_DIR/audit-spool"
     FIREBASE_PROJECT_ID=demo-mymonit
     FIREBASE_AUTH_EMULATOR_HOST=127.0.0.1:9099
     DEMO_PASSWORD=@secret
@@ -103,6 +108,8 @@ MYMONIT_ENV_DEFAULTS=(
     ELASTIC_PASSWORD=@secret
     KIBANA_SYSTEM_PASSWORD=@secret
     LOGSTASH_ES_PASSWORD=@secret
+    # The shipper's account on Logstash's http input (user LOGSTASH_USER, default mymonit).
+    LOGSTASH_PASSWORD=@secret
     KIBANA_ENCRYPTION_KEY=@secret
 )
 
@@ -178,8 +185,14 @@ start_detached() {
     echo "$!" >"$pid_file"
 }
 
+# Seconds between TERM and KILL. Longer than granian's own graceful shutdown
+# (server.py: workers_kill_timeout=20), so that granian ends its workers itself
+# (in-flight requests answered, each worker's audit spool closed) rather than
+# being killed, workers and all, in the middle of it.
+STOP_TIMEOUT=30
+
 # stop_group PID_FILE NAME: stops the process group led by the pid in PID_FILE,
-# with TERM then, after 15 s, KILL.
+# with TERM then, after STOP_TIMEOUT seconds, KILL.
 stop_group() {
     local pid_file="$1" name="$2" pid
     if ! pid_alive "$pid_file"; then
@@ -189,8 +202,8 @@ stop_group() {
     fi
     pid="$(<"$pid_file")"
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    if ! wait_until 15 bash -c "! kill -0 $pid"; then
-        warn "$name did not stop within 15 s; killing it"
+    if ! wait_until "$STOP_TIMEOUT" bash -c "! kill -0 $pid"; then
+        warn "$name did not stop within $STOP_TIMEOUT s; killing it"
         kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$pid_file"

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The service's background processes besides the API, in native mode: the
-# consumer (`mymonit consume`) and the demo's synthetic adapter
-# (`mymonit publish synthetic ...`). Each has .run/NAME.pid and .run/NAME.log.
+# consumer (`mymonit consume`), the audit shipper (`mymonit ship-audit`) and
+# the demo's synthetic adapter (`mymonit publish synthetic ...`). Each has
+# .run/NAME.pid and .run/NAME.log.
 # A command the installed service does not have yet is skipped with a notice,
 # so ./run.sh works before every subcommand exists.
 # Requires common.sh, api.sh and a loaded .env.
@@ -10,6 +11,9 @@ CONSUMER_PID="$RUN_DIR/consumer.pid"
 CONSUMER_LOG="$RUN_DIR/consumer.log"
 PUBLISHER_PID="$RUN_DIR/publisher.pid"
 PUBLISHER_LOG="$RUN_DIR/publisher.log"
+SHIPPER_PID="$RUN_DIR/shipper.pid"
+SHIPPER_LOG="$RUN_DIR/shipper.log"
+SHIPPER_DRAIN_SECONDS=10
 DEMO_EXPERIMENT=device-vibrations
 DEMO_MEASURE=hertz
 DEMO_RATE="${DEMO_RATE:-5}"
@@ -81,6 +85,103 @@ _consumer_figures() {
         /^mymonit_ingest_messages_dead_lettered_total[{ ]/ { dead += $2 }
         END { printf ", %d waiting, %d stored, %d dead-lettered since it started", waiting, stored, dead }
     ' <<<"$metrics"
+}
+
+# --- the audit shipper ----------------------------------------------------------
+# Every process (API workers, consumer, CLI commands) commits its log records to
+# a spool file of its own in AUDIT_SPOOL_DIR; one shipper drains them all into
+# AUDIT_FILE (and Logstash, if LOGSTASH_HOST is set), taking over the files of
+# processes that have ended. It starts before the API and the consumer and
+# stops after them, so that it ships what they wrote until they exited.
+
+shipper_available() {
+    cli_has ship-audit
+}
+
+# Is there somewhere to ship to? (Otherwise the processes do not spool either.)
+shipper_wanted() {
+    [[ -n "${LOGSTASH_HOST:-}${AUDIT_FILE:-}" ]]
+}
+
+shipper_alive() {
+    pid_alive "$SHIPPER_PID"
+}
+
+shipper_start() {
+    if ! shipper_available; then
+        warn "Audit shipper not started: this version of the service has no 'mymonit ship-audit' yet"
+        return 0
+    fi
+    if ! shipper_wanted; then
+        info "Audit shipper not started: neither AUDIT_FILE nor LOGSTASH_HOST is set in .env"
+        return 0
+    fi
+    _worker_start "$SHIPPER_PID" "$SHIPPER_LOG" "Audit shipper" "$VENV_DIR/bin/mymonit" ship-audit
+    _worker_settled "$SHIPPER_PID" "$SHIPPER_LOG" "the audit shipper"
+    ok "Audit shipper started: $(_spool_where) → $(_shipper_targets) (log: $(rel_path "$SHIPPER_LOG"))"
+}
+
+# Stops the shipper once it has drained the spool files of the processes stopped
+# before it (or after SHIPPER_DRAIN_SECONDS); what is left is sent at its next start.
+shipper_stop() {
+    local dir="${AUDIT_SPOOL_DIR:-}"
+    if shipper_alive && [[ -n "$dir" ]] && ! wait_until "$SHIPPER_DRAIN_SECONDS" _spool_drained "$dir"; then
+        warn "Audit shipper: spool files left in $(rel_path "$dir") after $SHIPPER_DRAIN_SECONDS s; shipped at the next start"
+    fi
+    stop_group "$SHIPPER_PID" "Audit shipper"
+}
+
+shipper_status() {
+    if shipper_alive; then
+        ok "Shipper     running (pid $(<"$SHIPPER_PID"), $(_spool_where) → $(_shipper_targets)$(_spool_figures))"
+    elif ! shipper_available; then
+        info "Shipper     not available in this version of the service"
+    elif ! shipper_wanted; then
+        info "Shipper     not needed: neither AUDIT_FILE nor LOGSTASH_HOST is set in .env"
+    else
+        fail "Shipper     stopped$(_spool_figures)"
+        return 1
+    fi
+}
+
+# The shipper removes a spool file once it is drained and its writer has ended.
+_spool_drained() {
+    ! compgen -G "$1/*.spool" >/dev/null
+}
+
+_spool_where() {
+    if [[ -n "${AUDIT_SPOOL_DIR:-}" ]]; then
+        rel_path "$AUDIT_SPOOL_DIR"
+    else
+        printf 'the temporary directory'
+    fi
+}
+
+# "AUDIT_FILE and Logstash at HOST:PORT", as configured.
+_shipper_targets() {
+    local targets=()
+    [[ -n "${AUDIT_FILE:-}" ]] && targets+=("$(rel_path "$AUDIT_FILE")")
+    [[ -n "${LOGSTASH_HOST:-}" ]] && targets+=("Logstash at $LOGSTASH_HOST:${LOGSTASH_PORT:-5959}")
+    printf '%s' "${targets[0]:-nowhere}${targets[1]:+ and ${targets[1]}}"
+}
+
+# ", N records waiting in the spool": a SELECT on every spool file (Python's sqlite3);
+# nothing when that is not possible. mode=rw, never created: opened as the shipper
+# opens them, so that the last connection to close cleans up SQLite's -wal and -shm
+# (a read-only one would leave them behind).
+_spool_figures() {
+    local dir="${AUDIT_SPOOL_DIR:-}" python="$VENV_DIR/bin/python"
+    [[ -n "$dir" && -d "$dir" ]] || return 0
+    [[ -x "$python" ]] || python=python3
+    "$python" - "$dir" 2>/dev/null <<'PYTHON' || true
+import contextlib, pathlib, sqlite3, sys
+rows = 0
+for path in pathlib.Path(sys.argv[1]).glob("*.spool"):
+    with contextlib.suppress(sqlite3.Error):
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=1)) as spool:
+            rows += spool.execute("SELECT COUNT(*) FROM record").fetchone()[0]
+print(f", {rows} record{'' if rows == 1 else 's'} waiting in the spool", end="")
+PYTHON
 }
 
 publisher_available() {

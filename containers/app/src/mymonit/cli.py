@@ -20,8 +20,11 @@ if TYPE_CHECKING:
     from mymonit.ingest.listener import RabbitListener
 
 
-def _settings() -> Settings:
-    """The settings from the environment, with logging configured (redacting, audit-ready)."""
+def _settings(*, spool: bool = True) -> Settings:
+    """The settings from the environment, with logging configured (redacting, audit-ready).
+
+    `spool=False`: the console only (the shipper, which must not feed the spool it drains).
+    """
     try:
         settings = load_settings()
     except InsecureConfiguration as error:
@@ -30,7 +33,7 @@ def _settings() -> Settings:
         raise _invalid(error) from error
     from mymonit.audit import configure_logging
 
-    configure_logging(settings)
+    configure_logging(settings, spool=spool)
     return settings
 
 
@@ -115,6 +118,20 @@ def run() -> None:
     finally:
         stop.request()
         consumer.join(timeout=60)
+
+
+@main.command("ship-audit")
+def ship_audit() -> None:
+    """Send every process's audit spool (AUDIT_SPOOL_DIR) to Logstash and/or AUDIT_FILE until SIGTERM/SIGINT."""
+    import signal
+
+    settings = _settings(spool=False)
+    if not settings.audit_shipped:
+        raise click.ClickException("neither LOGSTASH_HOST nor AUDIT_FILE is set: there is nowhere to ship to")
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda _number, _frame: stop.set())
+    _container(settings).audit_shipper().run(stop)
 
 
 @main.group()

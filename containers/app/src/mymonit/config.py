@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from enum import StrEnum
+from typing import Literal
 from urllib.parse import quote, unquote, urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -65,8 +66,18 @@ class Settings(BaseSettings):
     REST_QUERY_SECONDS: float = Field(default=30.0, ge=0, le=3600)
     REST_TRUSTED_PROXIES: str = "127.0.0.1/32,::1/128"
 
+    # The audit trail: every process spools its records in a file of its own under AUDIT_SPOOL_DIR
+    # (default: a directory in the temporary directory); `mymonit ship-audit` sends them to
+    # Logstash's http input at LOGSTASH_HOST:LOGSTASH_PORT, and/or appends them to AUDIT_FILE.
     LOGSTASH_HOST: str | None = None
     LOGSTASH_PORT: int = Field(default=5959, ge=1, le=65535)
+    LOGSTASH_USER: str = "mymonit"
+    LOGSTASH_PASSWORD: SecretStr | None = None  # HTTP basic auth of the pipeline's http input
+    AUDIT_FILE: str | None = None
+    AUDIT_SPOOL_DIR: str | None = None
+    # "process": a committed event survives a crash of the process; "power": also a power loss (fsync).
+    AUDIT_SPOOL_SYNC: Literal["process", "power"] = "process"
+    AUDIT_SHIP_BATCH: int = Field(default=500, ge=1, le=10_000)  # records per batch the shipper sends
 
     FIREBASE_PROJECT_ID: str = "demo-mymonit"
     GOOGLE_APPLICATION_CREDENTIALS: str | None = None
@@ -89,6 +100,11 @@ class Settings(BaseSettings):
                 "Unset FIREBASE_AUTH_EMULATOR_HOST in production, or set MYMONIT_ENV=development."
             )
         return self
+
+    @property
+    def audit_shipped(self) -> bool:
+        """Is there somewhere to ship the audit trail to (and so a reason to spool it)?"""
+        return bool(self.LOGSTASH_HOST or self.AUDIT_FILE)
 
     def amqp_url(self, user: str | None = None, password: SecretStr | None = None, *, url: str | None = None) -> str:
         """The broker URL (`url`, else RABBIT_URL) with credentials; it may be a bare host, as in the original."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dependency_injector import containers, providers
 
 from mymonit.api.identity import RequestAuthenticator
-from mymonit.audit import AuditTrail
+from mymonit.audit import AuditTrail, spool_directory
+from mymonit.audit.shipper import Shipper
+from mymonit.audit.sinks import EverySink, FileSink, LogstashHttpSink, Sink
 from mymonit.auth.token_cache import VerifiedTokens
 from mymonit.auth.verifier import CachedAccountStatus, FirebaseAccountStatus, FirebaseTokenVerifier, firebase_app
 from mymonit.config import Settings
@@ -35,11 +39,27 @@ def connection_settings(settings: Settings, statement_seconds: float = 0.0) -> C
     )
 
 
+def audit_sink(settings: Settings) -> Sink:
+    """Logstash's http input and/or the audit file, as configured (see `Settings.audit_shipped`)."""
+    sinks: list[Sink] = []
+    if settings.LOGSTASH_HOST:
+        password = settings.LOGSTASH_PASSWORD
+        credentials = (settings.LOGSTASH_USER, password.get_secret_value()) if password else None
+        sinks.append(LogstashHttpSink(settings.LOGSTASH_HOST, settings.LOGSTASH_PORT, credentials=credentials))
+    if settings.AUDIT_FILE:
+        sinks.append(FileSink(Path(settings.AUDIT_FILE)))
+    return sinks[0] if len(sinks) == 1 else EverySink(sinks)
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     # The API's processes pass REST_QUERY_SECONDS; the consumer and the migrations run unbounded.
     statement_seconds = providers.Dependency(instance_of=float, default=0.0)
     audit_trail = providers.Singleton(AuditTrail)
+    audit_shipper = providers.Factory(
+        Shipper, providers.Callable(spool_directory, settings), providers.Callable(audit_sink, settings),
+        batch_rows=settings.provided.AUDIT_SHIP_BATCH,
+    )
 
     pool = providers.Singleton(
         ConnectionPool, providers.Callable(connection_settings, settings, statement_seconds),

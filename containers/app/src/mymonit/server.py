@@ -27,7 +27,7 @@ ACCESS_LOG_VARIABLE: Final = "MYMONIT_ACCESS_LOG"
 _HEADER_READ_TIMEOUT_MS: Final = 30_000
 
 # granian's own loggers (`_granian`, `granian.access`) get no handlers of their own: their records
-# propagate to the root logger, whose handlers `configure_logging` installed (redacting, Logstash).
+# propagate to the root logger, whose handlers `configure_logging` installed (redacting, spooled).
 # Incremental, so that granian's logging setup neither replaces nor closes those handlers.
 PROPAGATE_TO_ROOT: Final = {
     "version": 1,
@@ -74,8 +74,8 @@ def worker_app() -> Any:
     forget_secrets_in_environment(settings)
     trail = configure_logging(settings)
     # A worker is a multiprocessing child: it ends without running atexit, where logging would
-    # close the Logstash handler and so deliver (or spool) the events still queued in memory.
-    # multiprocessing runs its own finalizers as the child ends.
+    # close the spool handler and so commit the log lines still queued in memory (audit events
+    # are committed as they are emitted). multiprocessing runs its own finalizers as the child ends.
     Finalize(None, reset_logging, exitpriority=0)
     container = Container(settings=settings, statement_seconds=settings.REST_QUERY_SECONDS)
     container.audit_trail.override(trail)

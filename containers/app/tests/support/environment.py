@@ -13,7 +13,9 @@ TEST_OVERRIDES = {
     "DB_DATABASE": "my_monit_test",
     "RABBIT_VHOST": "mymonit_test",
     "AUTH_REVOCATION_TTL": "0",
-    "LOGSTASH_HOST": "",
+    "LOGSTASH_HOST": "",  # no audit spool unless a test asks for one (and gives its own directory)
+    "AUDIT_FILE": "",
+    "AUDIT_SPOOL_DIR": "",
 }
 
 

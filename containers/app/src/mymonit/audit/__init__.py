@@ -8,7 +8,7 @@ from mymonit.audit.context import bind, bind_request, current, hash_client, set_
 from mymonit.audit.events import AuditEvent, Outcome
 from mymonit.audit.handlers import RedactingFilter
 from mymonit.audit.redaction import redact
-from mymonit.audit.setup import configure_logging, reset_logging
+from mymonit.audit.setup import configure_logging, reset_logging, spool_directory
 from mymonit.audit.trail import AuditTrail
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "redact",
     "reset_logging",
     "set_user",
+    "spool_directory",
 ]

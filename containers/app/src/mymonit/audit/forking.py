@@ -1,12 +1,10 @@
 """Logging that survives fork(): the API server (granian) forks its workers from a master that logs.
 
-A child process inherits every lock as it was at the fork. If a thread of the parent held one
-(the Logstash worker inside the SQLite spool, or any thread half-way through writing a line to
-stderr), the child's copy stays held for good and the child hangs on its first spool access or
-log line. Around each fork the forking thread therefore takes the spool lock and the lock of
-each handler `configure_logging` installed, so no spool connection is open and no line is half
-written; the `logging` module renews the handler locks in the child by itself. The child's
-Logstash handlers also forget the socket the parent may have been sending on.
+A child process inherits every lock as it was at the fork. If a thread of the parent was half-way
+through writing a line to stderr, the child's copy of that handler's lock stays held for good and
+the child hangs on its first log line. Around each fork the forking thread therefore takes the lock
+of each handler `configure_logging` installed; the `logging` module renews them in the child by
+itself. The spool takes care of its own file, queue and locks (see `spool`).
 """
 
 from __future__ import annotations
@@ -15,9 +13,6 @@ import functools
 import logging
 import os
 from typing import Final
-
-from mymonit.audit.delivery import SpoolingLogstashHandler
-from mymonit.audit.spool import SPOOL_LOCK
 
 HANDLER_PREFIX: Final = "mymonit."  # the names of the handlers configure_logging installs
 
@@ -34,7 +29,6 @@ def installed_handlers() -> list[logging.Handler]:
 
 
 def _before() -> None:
-    SPOOL_LOCK.acquire()
     _held[:] = installed_handlers()
     for handler in _held:
         handler.acquire()
@@ -44,13 +38,8 @@ def _after_in_parent() -> None:
     for handler in reversed(_held):
         handler.release()
     _held.clear()
-    SPOOL_LOCK.release()
 
 
 def _after_in_child() -> None:
     # logging's own fork hook, registered first, has already renewed the handler locks.
     _held.clear()
-    SPOOL_LOCK.release()
-    for handler in installed_handlers():
-        if isinstance(handler, SpoolingLogstashHandler):
-            handler.forget_inherited_socket()

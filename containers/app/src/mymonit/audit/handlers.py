@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping
+from pathlib import Path
 from typing import IO, Final, cast
 
 from mymonit.audit.console import ConsoleFormatter
-from mymonit.audit.delivery import SpoolingLogstashHandler
-from mymonit.audit.logstash import AuditLogstashFormatter, PromptTcpTransport, is_own_machinery
+from mymonit.audit.delivery import SpoolHandler
+from mymonit.audit.document import LogstashDocumentFormatter
 from mymonit.audit.records import REDACTED_MARK, extra_fields
 from mymonit.audit.redaction import MAX_CHARS, redact
+from mymonit.audit.spool import ProcessSpool
+from mymonit.audit.spool_file import Sync
 from mymonit.domain.personal import Personal
 
 TRACEBACK_CHARS: Final = 32_768
@@ -47,7 +50,7 @@ class RedactingFilter(logging.Filter):
     def _scrub(self, record: logging.LogRecord) -> None:
         record.msg, record.args = self._text(self._rendered(record)), ()
         # A handler that ran earlier (pytest's, a library's own) may have cached the raw text in
-        # `message`, which LogstashFormatter copies into the document.
+        # `message`, which a formatter may copy as it is.
         record.message = record.msg
         if record.exc_info:
             record.exc_text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
@@ -99,20 +102,13 @@ def console_handler(stream: IO[str], secrets: Collection[str]) -> logging.Handle
     return handler
 
 
-def logstash_handler(host: str, port: int, spool_path: str, secrets: Collection[str]) -> logging.Handler:
-    """JSON lines to Logstash over TCP, spooled in SQLite at `spool_path` until delivered.
+def spool_handler(directory: Path, sync: Sync, secrets: Collection[str]) -> logging.Handler:
+    """Every record into this process's spool file in `directory` (see `SpoolHandler`); redacting.
 
-    `emit` only formats and enqueues; a background thread writes the spool and sends, retrying
-    while Logstash is down, so events survive an outage and a restart of this process. Several
-    processes may share one spool file (see `ClaimingSpool`).
+    Audit events are committed before the call that logs them returns; `mymonit ship-audit`
+    sends them on to Logstash (or the audit file) and deletes them once acknowledged.
     """
-    handler = SpoolingLogstashHandler(host, port, database_path=spool_path, transport=PromptTcpTransport)
-    handler.setFormatter(AuditLogstashFormatter())
-    handler.addFilter(is_own_machinery_excluded)
+    handler = SpoolHandler(ProcessSpool(directory, sync))
+    handler.setFormatter(LogstashDocumentFormatter())
     handler.addFilter(RedactingFilter(secrets))
-    return cast("logging.Handler", handler)
-
-
-def is_own_machinery_excluded(record: logging.LogRecord) -> bool:
-    """The Logstash worker's own warnings would loop back into its queue: keep them local."""
-    return not is_own_machinery(record)
+    return handler

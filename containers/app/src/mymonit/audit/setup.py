@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final
 
-from mymonit.audit.delivery import WORKER_LOGGER
 from mymonit.audit.forking import HANDLER_PREFIX, install_fork_guard, installed_handlers
-from mymonit.audit.handlers import console_handler, logstash_handler
+from mymonit.audit.handlers import console_handler, spool_handler
+from mymonit.audit.spool_file import Sync
 from mymonit.audit.trail import AUDIT_LOGGER, AuditTrail
 from mymonit.audit.uncaught import restore_uncaught_exceptions, route_uncaught_exceptions
 
@@ -19,21 +19,19 @@ if TYPE_CHECKING:  # only the type: the audit package must not pull pydantic in 
     from mymonit.config import Settings
 
 LEVEL_VARIABLE: Final = "MYMONIT_LOG_LEVEL"
-SPOOL_VARIABLE: Final = "MYMONIT_LOG_SPOOL"
-_QUIET_LOGGERS: Final = ("pika", "urllib3", "google", "cachecontrol", "LogProcessingWorker", WORKER_LOGGER)
+_QUIET_LOGGERS: Final = ("pika", "urllib3", "google", "cachecontrol")
 
 
-def configure_logging(
-    settings: Settings, *, spool_path: str | None = None, stream: IO[str] | None = None
-) -> AuditTrail:
-    """Install the console handler (and Logstash when LOGSTASH_HOST is set) on the root logger.
+def configure_logging(settings: Settings, *, stream: IO[str] | None = None, spool: bool = True) -> AuditTrail:
+    """Install the console handler (and the spool, when the audit trail is shipped) on the root logger.
 
     Every handler redacts with the settings' passwords as known secrets. Calling it again
     replaces (and closes) the handlers it installed before; other handlers are left alone.
     MYMONIT_LOG_LEVEL (default INFO) sets the root level; the audit logger stays at INFO
-    whatever it says, so audit events are never filtered out. The Logstash spool is
-    `spool_path`, else MYMONIT_LOG_SPOOL, else a file in the temporary directory; processes may
-    share it. The fork guard (see `forking`) is installed once per process, and uncaught
+    whatever it says, so audit events are never filtered out. When LOGSTASH_HOST or AUDIT_FILE
+    is set (and `spool` is true), every record also goes into this process's own spool file in
+    AUDIT_SPOOL_DIR, audit events committed before the call returns; `mymonit ship-audit` sends
+    them on. The fork guard (see `forking`) is installed once per process, and uncaught
     exceptions are logged through these handlers (see `uncaught`) until `reset_logging`.
     Raises ValueError for an unknown level name.
     """
@@ -43,13 +41,9 @@ def configure_logging(
     reset_logging()
     root = logging.getLogger()
     _install(root, "console", console_handler(stream or sys.stderr, secrets))
-    if settings.LOGSTASH_HOST:
-        spool = spool_path or os.environ.get(SPOOL_VARIABLE) or _default_spool()
-        _install(
-            root,
-            "logstash",
-            logstash_handler(settings.LOGSTASH_HOST, settings.LOGSTASH_PORT, spool, secrets),
-        )
+    if spool and settings.audit_shipped:
+        directory = spool_directory(settings)
+        _install(root, "spool", spool_handler(directory, Sync(settings.AUDIT_SPOOL_SYNC), secrets))
     root.setLevel(level)
     route_uncaught_exceptions()
     logging.getLogger(AUDIT_LOGGER).setLevel(logging.INFO)
@@ -61,8 +55,8 @@ def configure_logging(
 def reset_logging() -> None:
     """Remove and close the handlers `configure_logging` installed (for tests and shutdown).
 
-    Closing the Logstash handler blocks until its worker has tried a last delivery; whatever
-    could not be delivered stays in the spool for the next process.
+    Closing the spool handler commits the log lines still queued and releases the spool file,
+    which the shipper then drains and removes; audit events were committed as they were logged.
     """
     root = logging.getLogger()
     for handler in installed_handlers():
@@ -85,9 +79,12 @@ def _level_from_environment() -> int:
 
 
 def _secret_values(settings: Settings) -> tuple[str, ...]:
-    secrets = (settings.DB_PASSWORD, settings.RABBIT_PASSWORD, settings.ADAPTER_PASSWORD)
+    secrets = (settings.DB_PASSWORD, settings.RABBIT_PASSWORD, settings.ADAPTER_PASSWORD,
+               settings.LOGSTASH_PASSWORD)
     return tuple(value for s in secrets if s is not None and (value := s.get_secret_value()))
 
 
-def _default_spool() -> str:
-    return str(Path(tempfile.gettempdir()) / "mymonit-logstash-spool.db")
+def spool_directory(settings: Settings) -> Path:
+    """AUDIT_SPOOL_DIR, else `mymonit-audit-spool-UID` in the temporary directory (one per user)."""
+    default = Path(tempfile.gettempdir()) / f"mymonit-audit-spool-{os.geteuid()}"
+    return Path(settings.AUDIT_SPOOL_DIR or default)

@@ -148,12 +148,16 @@ class ConsumerSession:
             self._writer.submit(batch)
 
     def _on_written(self, written: Written) -> None:
-        """On this thread, once `written.batch` is committed: dead-letter what was refused, then ack."""
+        """On this thread, once `written.batch` is committed: dead-letter what was refused, audit, then ack.
+
+        The audit event is durable before the ack goes out (docs/audit.md); a crash between the two
+        redelivers the batch, which is then stored as duplicates and audited again as such.
+        """
         for delivery, why in written.refused:
             self._dead_letter(delivery, PoisonMessage(Reason.REFUSED_BY_DATABASE, why))
+        self._record(written)
         self._channel.basic_ack(written.batch.last_tag, multiple=True)
         self._outstanding -= 1
-        self._record(written)
         if not self._outstanding and self._batcher.is_due(self._parts.clock()):
             self._submit(self._batcher.take())
 

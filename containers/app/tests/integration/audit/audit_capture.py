@@ -1,46 +1,69 @@
 """Logging configured as in production, with everything that leaves the process captured.
 
-`configure_logging` installs the console handler (into a StringIO) and the Logstash handler with
-its spool, pointed at a real TCP listener standing in for Logstash. The library's polling
-intervals are shortened so delivery takes a fraction of a second.
+`configure_logging` installs the console handler (into a StringIO) and the spool handler, with
+the spool directory in tmp_path; `finish` closes them and ships the spool with a real `Shipper`
+to a Logstash stand-in (tests/support/logstash_standin.py), as `mymonit ship-audit` would. Audit
+events are in the spool as soon as `emit` returns, so nothing is waited for: the shipper's
+passes run until the spool is empty.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from logstash_async.constants import constants
-from logstash_standin import LogstashStandIn, eventually, read_json_lines
+from json_lines import read_json_lines
+from logstash_standin import LogstashStandIn
 
 from mymonit.audit import AuditTrail, configure_logging, reset_logging
+from mymonit.audit.shipper import Shipper
+from mymonit.audit.sinks import LogstashHttpSink
 from mymonit.config import Settings
 
 
-def speed_up_delivery(monkeypatch: pytest.MonkeyPatch) -> None:
+def quiet_level(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MYMONIT_LOG_LEVEL", raising=False)
-    monkeypatch.setattr(constants, "QUEUE_CHECK_INTERVAL", 0.05)
-    monkeypatch.setattr(constants, "QUEUED_EVENTS_FLUSH_INTERVAL", 0.1)
-    monkeypatch.setattr(constants, "SOCKET_TIMEOUT", 1.0)
+
+
+def spooling(settings: Settings, spool: Path, port: int) -> Settings:
+    """`settings` with the spool in `spool` and Logstash at 127.0.0.1:`port`."""
+    return settings.model_copy(update={"LOGSTASH_HOST": "127.0.0.1", "LOGSTASH_PORT": port,
+                                       "AUDIT_SPOOL_DIR": str(spool)})
+
+
+def ship_everything(spool: Path, port: int) -> int:
+    """Ship the whole spool directory to 127.0.0.1:`port`, as `mymonit ship-audit` does; rows shipped."""
+    shipper = Shipper(spool, LogstashHttpSink("127.0.0.1", port))
+    shipped = 0
+    try:
+        while moved := shipper.ship_pass():
+            shipped += moved
+        shipper.ship_pass()  # removes the files drained above whose writers have ended
+    finally:
+        shipper.close()
+    return shipped
 
 
 @dataclass(frozen=True)
 class Captured:
-    wire: bytes  # every byte the Logstash stand-in received
+    wire: list[bytes]  # every request body the Logstash stand-in received
+    documents: list[dict[str, object]]  # what it stored, one per log_id
     console: str  # everything the console handler wrote
 
     def audit_events(self) -> list[dict[str, object]]:
-        return [event for event in read_json_lines(self.wire) if "event" in event]
+        return [event for event in self.documents if "event" in event]
 
     def console_audit_events(self) -> list[dict[str, object]]:
         return [event for event in read_json_lines(self.console.encode()) if "event" in event]
 
     def leaked(self, canaries: dict[str, str]) -> list[str]:
         """Each canary found anywhere in the output, by name, with where it was (itself masked)."""
-        text = self.wire.decode("utf-8") + "\n" + self.console
+        wire = "\n".join(json.dumps(json.loads(body)) for body in self.wire)  # \\u escapes decoded too
+        text = b"\n".join(self.wire).decode("ascii") + "\n" + wire + "\n" + self.console
         found = []
         for name, value in canaries.items():
             at = text.find(value)
@@ -51,24 +74,27 @@ class Captured:
 
 
 class AuditCapture:
-    """Installed at construction; `finish` waits for delivery and uninstalls."""
+    """Installed at construction; `finish` ships the spool and uninstalls."""
 
     def __init__(self, settings: Settings, spool: Path) -> None:
         self.listener = LogstashStandIn()
         self.console = io.StringIO()
-        pointed = settings.model_copy(update={"LOGSTASH_HOST": "127.0.0.1", "LOGSTASH_PORT": self.listener.port})
-        self.trail: AuditTrail = configure_logging(pointed, spool_path=str(spool), stream=self.console)
+        self.spool = spool
+        self.trail: AuditTrail = configure_logging(spooling(settings, spool, self.listener.port), stream=self.console)
         self._root_level = logging.getLogger().level
 
-    def finish(self, audit_events: int, timeout: float = 15.0) -> Captured:
-        """Wait until `audit_events` audit records reached the stand-in, then stop capturing."""
-        delivered = eventually(lambda: len(self.listener.audit_events()) >= audit_events, timeout)
+    def finish(self, audit_events: int) -> Captured:
+        """Stop capturing, ship the spool, and check that `audit_events` audit records arrived."""
+        reset_logging()
+        ship_everything(self.spool, self.listener.port)
+        captured = Captured(self.listener.bodies(), self.listener.stored(), self.console.getvalue())
         self.close()
-        assert delivered, f"{len(self.listener.audit_events())} of {audit_events} audit events delivered"
-        return Captured(self.listener.data(), self.console.getvalue())
+        assert len(captured.audit_events()) >= audit_events, (
+            f"{len(captured.audit_events())} of {audit_events} audit events delivered")
+        return captured
 
     def close(self) -> None:
-        """Flush what is left (reset_logging closes the handler), restore logging; idempotent."""
+        """Restore logging and stop the stand-in; idempotent."""
         reset_logging()
         logging.getLogger().setLevel(self._root_level)
         self.listener.close()

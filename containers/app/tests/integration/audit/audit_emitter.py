@@ -1,10 +1,12 @@
-"""A separate process that audits numbered events into a shared spool (an API worker's part).
+"""A separate process that audits numbered events into its own spool (an API worker's part).
 
-    python audit_emitter.py PORT SPOOL PROCESS COUNT
+    python audit_emitter.py SPOOL_DIR PROCESS COUNT [--report-each]
 
-Configures logging with Logstash at 127.0.0.1:PORT and the spool file SPOOL, emits COUNT
+Configures logging as a service process does (the spool in SPOOL_DIR), emits COUNT
 `ingest:batch:stored` events carrying `process` and `seq`, prints "emitted", then waits for a line
 (or end of input) on stdin and exits, closing the handler as a process shutting down would.
+With --report-each it prints each `seq` as soon as its `emit` has returned (the event is then
+durable: what a crash test may kill it after), and then waits the same way.
 """
 
 from __future__ import annotations
@@ -12,34 +14,28 @@ from __future__ import annotations
 import io
 import sys
 
-from logstash_async.constants import constants
 from pydantic import SecretStr
 
 from mymonit.audit import AuditEvent, configure_logging, reset_logging
 from mymonit.config import Settings
 
 
-def fast_delivery() -> None:
-    constants.QUEUE_CHECK_INTERVAL = 0.05
-    constants.QUEUED_EVENTS_FLUSH_INTERVAL = 0.1
-    constants.SOCKET_TIMEOUT = 1.0
-    constants.QUEUED_EVENTS_BATCH_SIZE = 7  # many small claims interleave between the processes
-
-
-def settings_for(port: int) -> Settings:
+def settings_for(spool: str) -> Settings:
+    """Spooling on (a Logstash host is named), the spool in `spool`; nothing here opens a socket."""
     return Settings.model_construct(DB_PASSWORD=SecretStr("db-emitter"), RABBIT_PASSWORD=SecretStr("rabbit-emitter"),
-                                    ADAPTER_PASSWORD=None, LOGSTASH_HOST="127.0.0.1", LOGSTASH_PORT=port)
+                                    ADAPTER_PASSWORD=None, LOGSTASH_HOST="127.0.0.1", AUDIT_SPOOL_DIR=spool)
 
 
-def main(port: int, spool: str, process: int, count: int) -> None:
-    fast_delivery()
-    trail = configure_logging(settings_for(port), spool_path=spool, stream=io.StringIO())
+def main(spool: str, process: int, count: int, report_each: bool) -> None:
+    trail = configure_logging(settings_for(spool), stream=io.StringIO())
     for seq in range(count):
         trail.emit(AuditEvent.INGEST_BATCH_STORED, process=process, seq=seq)
+        if report_each:
+            print(seq, flush=True)  # noqa: T201  # the parent test reads it
     print("emitted", flush=True)  # noqa: T201  # the parent test reads it
     sys.stdin.readline()
     reset_logging()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), "--report-each" in sys.argv[4:])

@@ -1,11 +1,11 @@
 """A process that forks children while it is busy logging, as the API server's master does.
 
-    python audit_forker.py PORT SPOOL FORKS EACH
+    python audit_forker.py SPOOL_DIR FORKS EACH
 
-Configures logging (console on the real stderr, Logstash at 127.0.0.1:PORT with the spool SPOOL)
-and keeps auditing from a thread; meanwhile forks FORKS children, each of which configures
-logging again, audits EACH events and exits. Prints one JSON line: the children's exit codes
-(-1: hung for 10 s and killed) and how many events the parent audited.
+Configures logging (console on the real stderr, the spool in SPOOL_DIR) and keeps auditing from a
+thread; meanwhile forks FORKS children: the even ones configure logging again, the odd ones keep
+the handlers they inherited; each audits EACH events and exits. Prints one JSON line: the
+children's exit codes (-1: hung for 10 s and killed) and how many events the parent audited.
 """
 
 from __future__ import annotations
@@ -18,20 +18,19 @@ import sys
 import threading
 import time
 
-from audit_emitter import fast_delivery, settings_for
+from audit_emitter import settings_for
 
 from mymonit.audit import AuditEvent, AuditTrail, configure_logging, reset_logging
 
 
-def main(port: int, spool: str, forks: int, each: int) -> None:
-    fast_delivery()
-    trail = configure_logging(settings_for(port), spool_path=spool, stream=sys.stderr)
+def main(spool: str, forks: int, each: int) -> None:
+    trail = configure_logging(settings_for(spool), stream=sys.stderr)
     stop, audited = threading.Event(), [0]
     auditor = threading.Thread(target=keep_auditing, args=(trail, stop, audited))
     auditor.start()
     children = []
     for n in range(forks):
-        children.append(fork_child(port, spool, n, each))
+        children.append(fork_child(trail, spool, n, each))
         time.sleep(0.02)
     codes = [wait_for(child) for child in children]
     stop.set()
@@ -47,13 +46,13 @@ def keep_auditing(trail: AuditTrail, stop: threading.Event, audited: list[int]) 
         audited[0] += 1
 
 
-def fork_child(port: int, spool: str, n: int, each: int) -> int:
+def fork_child(inherited: AuditTrail, spool: str, n: int, each: int) -> int:
     pid = os.fork()
     if pid:
         return pid
     code = 1
     try:
-        trail = configure_logging(settings_for(port), spool_path=spool, stream=sys.stderr)
+        trail = configure_logging(settings_for(spool), stream=sys.stderr) if n % 2 == 0 else inherited
         for seq in range(each):
             trail.emit(AuditEvent.INGEST_BATCH_STORED, process=f"child-{n}", seq=seq)
         reset_logging()
@@ -75,4 +74,4 @@ def wait_for(pid: int, timeout: float = 10.0) -> int:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))

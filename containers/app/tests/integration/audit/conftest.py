@@ -6,14 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from audit_capture import AuditCapture, speed_up_delivery
+from audit_capture import AuditCapture, quiet_level
 
 from mymonit.config import Settings
 
 
 @pytest.fixture
 def capture(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AuditCapture]:
-    speed_up_delivery(monkeypatch)
-    capture = AuditCapture(settings, tmp_path / "spool.db")
+    quiet_level(monkeypatch)
+    capture = AuditCapture(settings, tmp_path / "spool")
     yield capture
     capture.close()

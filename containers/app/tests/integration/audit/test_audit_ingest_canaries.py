@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ import pika
 import pytest
 from api_world import World
 from audit_capture import AuditCapture, Captured
-from logstash_standin import eventually
+from json_lines import read_json_lines
 from pika.adapters.blocking_connection import BlockingChannel
 from prometheus_client import CollectorRegistry
 
@@ -113,7 +114,7 @@ def consume(settings: Settings, container: Container, topology: Topology, captur
     lane = settings.model_copy(update={"RABBIT_EXCHANGE": topology.exchange, "RABBIT_QUEUE": topology.queue,
                                        "RABBIT_ROUTING": topology.routing_key})
     publish(lane, topology, bodies)
-    consume_until(lane, container, capture.trail, lambda: audited(capture) == (stored, dead))
+    consume_until(lane, container, capture.trail, lambda: audited(capture.console.getvalue()) == (stored, dead))
     return capture.finish(audit_events=2 + (1 if stored else 0) + dead)  # started and stopped too
 
 
@@ -126,22 +127,51 @@ def publish(settings: Settings, topology: Topology, bodies: list[bytes]) -> None
 
 
 def consume_until(settings: Settings, container: Container, trail: AuditTrail, done: Callable[[], bool]) -> None:
-    """Run a consumer on a thread until `done()` holds, then stop it as SIGTERM would."""
+    """Run a consumer on a thread until `done()` holds after one of its records, then stop it as SIGTERM would."""
     listener = build_listener(settings, IngestSettings(INGEST_BATCH_MS=20, INGEST_RETRY_MAX_SECONDS=1.0),
                               container.measure_writer(), MySqlNameSource(container.database()), trail,
                               ConsumerMetrics(CollectorRegistry()))
     thread = threading.Thread(target=listener.run, name="audit-test-consumer", daemon=True)
-    thread.start()
-    try:
-        assert eventually(done, timeout=30)
-    finally:
-        listener.parts.stop.request()
-        thread.join(60)
+    with Logged() as logged:
+        thread.start()
+        try:
+            assert logged.wait_for(done, timeout=30)
+        finally:
+            listener.parts.stop.request()
+            thread.join(60)
     assert not thread.is_alive()
 
 
-def audited(capture: AuditCapture) -> tuple[int, int]:
-    """Rows stored and messages dead-lettered, as far as the audit events received so far say."""
-    events = capture.listener.audit_events()
+class Logged(logging.Handler):
+    """Wakes a waiter at every record, after the handlers installed before it (the console) have written it.
+
+    On the root logger, added after `configure_logging`'s handlers: a logger calls its handlers in
+    the order they were added, so the record's console line is there when the waiter wakes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._changed = threading.Condition()
+
+    def __enter__(self) -> Logged:
+        logging.getLogger().addHandler(self)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        logging.getLogger().removeHandler(self)
+
+    def emit(self, _record: logging.LogRecord) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait_for(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """True as soon as `condition()` holds, checked now and after each record; False after `timeout` s."""
+        with self._changed:
+            return self._changed.wait_for(condition, timeout)
+
+
+def audited(console: str) -> tuple[int, int]:
+    """Rows stored and messages dead-lettered, as far as the audit events on the console so far say."""
+    events = [e for e in read_json_lines(console.encode()) if "event" in e]
     stored = sum(int(str(e["count"])) for e in events if e["event"] == "ingest:batch:stored")
     return stored, sum(e["event"] == "ingest:message:dead-lettered" for e in events)

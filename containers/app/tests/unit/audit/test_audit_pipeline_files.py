@@ -1,4 +1,4 @@
-"""The Logstash pipeline, logstash.yml and the Kibana setup agree with what the handler sends.
+"""The Logstash pipeline, logstash.yml and the Kibana setup agree with what the shipper sends.
 
 No Logstash runs here, so the pipeline file is read by a small parser of the Logstash config
 grammar (sections, plugins, `key => value` settings, arrays, hashes, conditionals): it fails on
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mymonit.audit.logstash import LOG_ID
+from mymonit.audit.document import LOG_ID
 
 ROOT = Path(__file__).resolve().parents[5]
 PIPELINE = ROOT / "containers/logstash/pipeline/mymonit.conf"
@@ -98,10 +98,23 @@ def only(plugins: list[Plugin], name: str) -> Plugin:
     return plugin
 
 
-def test_the_input_reads_json_lines_on_tcp_port_5959(pipeline: dict[str, list[Plugin]]) -> None:
-    tcp = only(pipeline["input"], "tcp")
+def test_the_input_reads_json_batches_over_http_on_port_5959_with_basic_auth(
+    pipeline: dict[str, list[Plugin]],
+) -> None:
+    (http,) = pipeline["input"]
 
-    assert (tcp.settings["port"], tcp.settings["codec"]) == (5959, "json_lines")
+    assert http.name == "http"
+    assert (http.settings["port"], http.settings["codec"]) == (5959, "json")  # one event per array element
+    assert (http.settings["user"], http.settings["password"]) == ("mymonit", "${LOGSTASH_PASSWORD}")
+
+
+def test_the_connection_details_stay_out_of_the_stored_documents(pipeline: dict[str, list[Plugin]]) -> None:
+    http = only(pipeline["input"], "http")
+
+    # The http input would otherwise add the sender's address and request headers (among them
+    # the basic-auth Authorization header) to every event; under @metadata nothing is output.
+    assert http.settings["remote_host_target_field"] == "[@metadata][input][http][remote_host]"
+    assert http.settings["request_headers_target_field"] == "[@metadata][input][http][request][headers]"
 
 
 def test_records_go_to_a_daily_monitoring_index_once_each(pipeline: dict[str, list[Plugin]]) -> None:
@@ -125,11 +138,13 @@ def test_elasticsearch_is_reached_with_credentials_from_the_environment(pipeline
         ["${ELASTICSEARCH_HOSTS}"], "${LOGSTASH_ES_USER}", "${LOGSTASH_ES_PASSWORD}")
     every_value = repr([p.settings for plugins in pipeline.values() for p in plugins])
     assert set(re.findall(r"\$\{(\w+)", every_value)) == {
-        "ELASTICSEARCH_HOSTS", "LOGSTASH_ES_USER", "LOGSTASH_ES_PASSWORD"}
+        "ELASTICSEARCH_HOSTS", "LOGSTASH_ES_USER", "LOGSTASH_ES_PASSWORD", "LOGSTASH_PASSWORD"}
 
 
 def test_the_parser_rejects_a_broken_pipeline() -> None:
-    broken = PIPELINE.read_text(encoding="utf-8").replace("codec => json_lines", "codec json_lines")
+    text = PIPELINE.read_text(encoding="utf-8")
+    assert text.count("codec => json") == 1
+    broken = text.replace("codec => json", "codec json")
 
     with pytest.raises(AssertionError, match="expected '=>'"):
         Parser(broken).config()

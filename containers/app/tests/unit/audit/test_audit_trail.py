@@ -22,7 +22,7 @@ from mymonit.audit import (
     hash_client,
     reset_logging,
 )
-from mymonit.audit.logstash import AuditLogstashFormatter
+from mymonit.audit.document import LogstashDocumentFormatter
 from mymonit.config import Settings
 from mymonit.domain.personal import Personal
 
@@ -340,7 +340,7 @@ def test_a_message_cached_by_an_earlier_handler_is_redacted_too(logger: logging.
     logger.addHandler(logging.StreamHandler(io.StringIO()))  # its Formatter caches record.message
     redacted = io.StringIO()
     handler = logging.StreamHandler(redacted)
-    handler.setFormatter(AuditLogstashFormatter())
+    handler.setFormatter(LogstashDocumentFormatter())
     handler.addFilter(RedactingFilter([RABBIT_SECRET]))
     logger.addHandler(handler)
 

@@ -1,13 +1,17 @@
-"""The exact bytes the Logstash handler sends, read as the pipeline's json_lines codec reads them.
+"""The exact bytes the shipper POSTs to Logstash's http input, read as the pipeline's json codec reads them.
 
-The pipeline (containers/logstash/pipeline/mymonit.conf) takes `@timestamp` as the event time,
-names the daily index after it and uses `log_id` as the document id; the Kibana data view uses
+Records go through `configure_logging`'s spool handler into the spool, and a real `Shipper` with
+the `LogstashHttpSink` sends them to the stand-in, as `mymonit ship-audit` does: each request
+body is one JSON array, one document per element. The pipeline
+(containers/logstash/pipeline/mymonit.conf) takes `@timestamp` as the event time, names the
+daily index after it and uses `log_id` as the document id; the Kibana data view uses
 `@timestamp` as its time field. These tests pin that contract on captured output.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -15,12 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from logstash_async.constants import constants
-from logstash_standin import LogstashStandIn, eventually, read_json_lines
+from logstash_standin import LogstashStandIn
 from pydantic import SecretStr
 
 from mymonit.audit import AuditEvent, Outcome, bind_request, configure_logging, hash_client, reset_logging
-from mymonit.audit.handlers import logstash_handler
+from mymonit.audit.handlers import spool_handler
+from mymonit.audit.shipper import Shipper
+from mymonit.audit.sinks import LogstashHttpSink
+from mymonit.audit.spool_file import Sync
 from mymonit.config import Settings
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -29,15 +35,14 @@ AUDIT_FIELDS = {"event", "outcome", "request_id", "user_id", "client"}
 
 
 @pytest.fixture
-def sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[bytes]:
-    """The bytes Logstash receives for four kinds of record."""
+def sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
+    """The request bodies Logstash receives for four kinds of record."""
     monkeypatch.delenv("MYMONIT_LOG_LEVEL", raising=False)
-    monkeypatch.setattr(constants, "QUEUE_CHECK_INTERVAL", 0.05)
-    monkeypatch.setattr(constants, "QUEUED_EVENTS_FLUSH_INTERVAL", 0.1)
-    listener = LogstashStandIn()
+    listener, spool = LogstashStandIn(), tmp_path / "spool"
     settings = Settings.model_construct(DB_PASSWORD=SecretStr("db-canary-7a1b"), RABBIT_PASSWORD=SecretStr("rb-9c2d"),
-                                        ADAPTER_PASSWORD=None, LOGSTASH_HOST="127.0.0.1", LOGSTASH_PORT=listener.port)
-    trail = configure_logging(settings, spool_path=str(tmp_path / "spool.db"), stream=io.StringIO())
+                                        ADAPTER_PASSWORD=None, LOGSTASH_HOST="127.0.0.1", LOGSTASH_PORT=listener.port,
+                                        AUDIT_SPOOL_DIR=str(spool))
+    trail = configure_logging(settings, stream=io.StringIO())
     try:
         with bind_request("req-wire-1", "192.0.2.44", user_id="U0001"):
             trail.emit(AuditEvent.API_MEASURES_READ, experiment_id=7, range=["2024-01-01T00:00:00Z", None],
@@ -48,35 +53,59 @@ def sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[bytes]:
             raise ValueError("bad row")
         except ValueError:
             logging.getLogger("mymonit.test").exception("batch failed")
-        assert eventually(lambda: len(listener.data().splitlines()) >= 4)
-        yield listener.data()
+        reset_logging()  # closing the spool commits the log lines still queued and releases the file
+        assert ship(spool, listener.port) == 4
+        yield listener.bodies()
     finally:
         reset_logging()
         listener.close()
 
 
-def test_every_record_is_one_utf8_json_object_on_its_own_line(sent: bytes) -> None:
-    events = read_json_lines(sent)
+def ship(spool: Path, port: int) -> int:
+    """Ship the spool directory to the stand-in until it is empty, as `mymonit ship-audit` does; rows sent."""
+    shipper = Shipper(spool, LogstashHttpSink("127.0.0.1", port))
+    shipped = 0
+    try:
+        while moved := shipper.ship_pass():
+            shipped += moved
+    finally:
+        shipper.close()
+    return shipped
+
+
+def documents(bodies: list[bytes]) -> list[dict[str, object]]:
+    """Every document of every body, as the json codec makes events of a JSON array's elements."""
+    events = []
+    for body in bodies:
+        batch = json.loads(body.decode("ascii", errors="strict"))
+        assert isinstance(batch, list), f"a body must be one JSON array, not {body[:80]!r}"
+        assert all(isinstance(document, dict) for document in batch), "each element must be one JSON object"
+        events.extend(batch)
+    return events
+
+
+def test_every_body_is_one_ascii_json_array_with_one_document_per_record(sent: list[bytes]) -> None:
+    events = documents(sent)
 
     assert len(events) == 4
-    assert sent.count(b"\n") == len(events)
-    assert sent.isascii()  # non-ASCII text travels as \\u escapes: valid in any JSON reader
+    assert all(body.isascii() for body in sent)  # non-ASCII text travels as \\u escapes: valid in any JSON reader
+    assert not [body for body in sent if b"\n" in body]  # a multi-line message travels as \\n: one line per record
     assert by_message(events, "api:measures:read success")["measure"] == "résistance Ω"
     assert by_message(events, "naïve multi\nline")["level"] == "WARNING"
 
 
-def test_timestamps_are_utc_iso8601_with_milliseconds_as_logstash_expects(sent: bytes) -> None:
+def test_timestamps_are_utc_iso8601_with_milliseconds_as_logstash_expects(sent: list[bytes]) -> None:
     now = datetime.now(UTC)
 
-    for event in read_json_lines(sent):
+    for event in documents(sent):
         stamp = str(event["@timestamp"])
         assert TIMESTAMP.match(stamp), stamp
         assert abs((datetime.fromisoformat(stamp) - now).total_seconds()) < 30
         assert event["@version"] == "1"
 
 
-def test_audit_fields_are_top_level_and_every_record_has_a_log_id(sent: bytes) -> None:
-    events = read_json_lines(sent)
+def test_audit_fields_are_top_level_and_every_record_has_a_log_id(sent: list[bytes]) -> None:
+    events = documents(sent)
     read, denied = by_message(events, "api:measures:read success"), by_message(events, "auth:access:denied denied")
     warning, failure = by_message(events, "naïve multi\nline"), by_message(events, "batch failed")
 
@@ -94,12 +123,12 @@ def test_audit_fields_are_top_level_and_every_record_has_a_log_id(sent: bytes) -
 
 
 def test_the_daily_index_is_the_utc_day_of_the_record(tmp_path: Path) -> None:
-    handler = logstash_handler("127.0.0.1", 1, str(tmp_path / "spool.db"), ())
+    handler = spool_handler(tmp_path / "spool", Sync.PROCESS, ())
     record = logging.LogRecord("mymonit.test", logging.INFO, __file__, 1, "late", (), None)
     record.created = datetime(2024, 12, 31, 23, 59, 59, 999_900, tzinfo=UTC).timestamp()
     assert handler.filter(record)  # the redacting filter, as `handle` runs it before formatting
 
-    (event,) = read_json_lines(handler._format_record(record))
+    event = json.loads(handler.format(record))  # the document as the handler spools it
     handler.close()
 
     assert event["@timestamp"] == "2024-12-31T23:59:59.999Z"
@@ -107,7 +136,7 @@ def test_the_daily_index_is_the_utc_day_of_the_record(tmp_path: Path) -> None:
 
 
 def by_message(events: list[dict[str, object]], message: str) -> dict[str, object]:
-    """The one event with this message (the worker's queue does not keep the emit order)."""
+    """The one event with this message (log lines join a later commit than audit events: not the emit order)."""
     (event,) = [event for event in events if event["message"] == message]
     return event
 
