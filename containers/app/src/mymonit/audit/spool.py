@@ -24,12 +24,11 @@ import sqlite3
 import sys
 import threading
 import time
-import weakref
 from collections import deque
 from pathlib import Path
 from typing import Final
 
-from mymonit.audit import spool_file
+from mymonit.audit import forking, spool_file
 from mymonit.audit.spool_file import Sync
 
 MAX_PENDING_LINES: Final = 10_000
@@ -53,7 +52,7 @@ class ProcessSpool:
         self._sync = sync
         self._closed = False
         self._start()
-        _live.add(self)
+        forking.track(self)
 
     def _start(self) -> None:
         self._pid = os.getpid()
@@ -120,7 +119,7 @@ class ProcessSpool:
             if self._lock_fd is not None:
                 os.close(self._lock_fd)
                 self._lock_fd = None
-        _live.discard(self)
+        forking.untrack(self)
 
     def _queue_line(self, body: str) -> None:
         if len(self._lines) == self._lines.maxlen:
@@ -232,28 +231,3 @@ def _report(what: str) -> None:
     # Not through logging: this is the logging's own failure.
     with contextlib.suppress(Exception):
         sys.stderr.write(f"mymonit.audit.spool: {what}\n")
-
-
-_live: weakref.WeakSet[ProcessSpool] = weakref.WeakSet()
-_forking: list[ProcessSpool] = []  # the spools held across the fork under way
-
-
-def _before_fork() -> None:
-    _forking[:] = list(_live)
-    for spool in _forking:
-        spool.before_fork()
-
-
-def _after_fork_in_parent() -> None:
-    for spool in reversed(_forking):
-        spool.after_fork_in_parent()
-    _forking.clear()
-
-
-def _after_fork_in_child() -> None:
-    for spool in _forking:
-        spool.after_fork_in_child()
-    _forking.clear()
-
-
-os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child)
