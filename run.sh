@@ -22,7 +22,7 @@ cd "$(dirname "$0")"
 . scripts/lib/workers.sh
 . scripts/lib/logs.sh
 . scripts/lib/compose.sh
-# The web page's build (issue 6), when this checkout has it.
+# The web page's build (scripts/lib/web.sh: npm ci, then esbuild), when this checkout has it.
 if [[ -r scripts/lib/web.sh ]]; then
     . scripts/lib/web.sh
 fi

@@ -144,7 +144,7 @@ ensure_env_file() {
 # Values that an older run-infra.sh generated and that are now wrong. Only
 # the exact generated value is replaced; a value someone chose is kept.
 _env_upgrade() {
-    # Plain AMQP on loopback became AMQPS with the local CA (issue 5).
+    # The first .env had RABBIT_URL=127.0.0.1 (plain AMQP); the next one AMQPS with the local CA.
     if grep -qx 'RABBIT_URL=127.0.0.1' "$ENV_FILE"; then
         sed -i 's|^RABBIT_URL=127\.0\.0\.1$|RABBIT_URL=amqps://localhost:5671|' "$ENV_FILE"
         ok ".env: RABBIT_URL now amqps://localhost:5671 (TLS, verified with RABBIT_CA_FILE)"

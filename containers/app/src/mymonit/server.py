@@ -3,8 +3,8 @@
 granian parses HTTP in Rust (hyper) and hands each request to one of `REST_THREADS` Python threads
 in each of `REST_WORKERS` worker processes. Its master forks the workers; each builds its own
 container (pools and clients are per process) in `worker_app`. Measured against gunicorn's
-threaded workers on this project's API, it needs about a third less CPU per request (README,
-performance).
+threaded workers on this project's API, it needs about a third less CPU per request
+(containers/app/bench/README.md, API load).
 """
 
 from __future__ import annotations

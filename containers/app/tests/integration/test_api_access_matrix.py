@@ -1,4 +1,4 @@
-"""Every endpoint against every kind of caller: the permission matrix of DESIGN.md, status by status."""
+"""Every endpoint against every kind of caller, status by status (docs/design.md, Permission matrix)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Decoding and validation of message bodies (DESIGN.md, "AMQP contract"), by hand for speed.
+"""Decoding and validation of message bodies (docs/design.md, Message body), by hand for speed.
 
 A body is UTF-8 JSON: one measure object or a non-empty array of them. Each measure has
 `experiment` (str), `measure` (str), `value` (finite int or float, not bool), `timestamp` (Unix

@@ -17,7 +17,7 @@ from mymonit.api.operations import Api
 from mymonit.api.resources import experiments, measure_types, measures, system, users
 from mymonit.audit import AuditTrail
 
-# DESIGN.md's REST table, in OpenAPI path syntax.
+# The operations of the REST contract (docs/design.md, REST contract), in OpenAPI path syntax.
 DESIGN_OPERATIONS = {
     ("get", "/experiments/"), ("post", "/experiments/"), ("put", "/experiments/{experiment_id}"),
     ("get", "/users/"), ("post", "/users/"), ("put", "/users/{user_id}"), ("delete", "/users/{user_id}"),

@@ -1,4 +1,4 @@
-"""DESIGN.md's permission matrix, one row per (service method, kind of caller).
+"""The permission matrix (docs/design.md, Permission matrix), one row per (service method, kind of caller).
 
 The callers: A001 (ADMIN), S001 (SCIENTIST associated with experiment 1) and S002 (SCIENTIST
 associated with experiment 2 only). Every call addresses experiment 1 or another user, S003.
