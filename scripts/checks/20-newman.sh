@@ -5,6 +5,8 @@
 #                  redirect, 413, headers, the rate limit, AMQPS with the CA and a wrong CA
 #                  (they skipped in integration-tests if the stack was not up yet)
 #   newman         the Postman collection (postman/) through nginx TLS with the CA
+# Both read through the stack only data they made (experiments and grants with unique names,
+# as the demo admin) and remove it afterwards, so they pass whatever a user did with the demo.
 # Skipped under --fast: they need the servers.
 
 checks_20_newman() {

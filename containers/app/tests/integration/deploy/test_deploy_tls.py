@@ -1,12 +1,27 @@
-"""nginx in front of the API: TLS versions and suites, HTTP/2, redirect, body limit, headers."""
+"""nginx in front of the API: TLS versions and suites, HTTP/2, redirect, body limit, headers.
+
+The tests that read data through the proxy make their own (demo_admin.py): experiments with
+unique names and grants to the demo scientists, removed afterwards, so they pass whatever a user
+did with the demo stack.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from demo_admin import (
+    ADMIN_EMAIL,
+    MADE,
+    OTHER_SCIENTIST_EMAIL,
+    OTHER_SCIENTIST_ID,
+    SCIENTIST_EMAIL,
+    SCIENTIST_ID,
+    DemoAdmin,
+)
 from deploy_stack import CA_FILE, HTTP_PORT, HTTPS_PORT, ROOT, Stack, s_client
 
 pytestmark = pytest.mark.usefixtures("stack")
@@ -91,13 +106,88 @@ def test_the_request_id_comes_from_the_proxy_not_from_the_client(stack: Stack) -
     assert int(request_id, 16) >= 0
 
 
-def test_peter_higg_reads_his_experiments_through_the_proxy(stack: Stack) -> None:
-    token = stack.token("phigg@home.cern")
-    answer = requests.get(f"{stack.base_url}/experiments/", headers={"Authorization": f"Bearer {token}"},
-                          verify=str(stack.ca_file), timeout=10)
+@pytest.fixture(scope="session")
+def admin_token(stack: Stack) -> str:
+    return stack.token(ADMIN_EMAIL)
+
+
+@pytest.fixture
+def demo_admin(stack: Stack, admin_token: str) -> Iterator[DemoAdmin]:
+    """The demo admin through the proxy; what the test made with it is removed afterwards, even on failure."""
+    admin = DemoAdmin(stack, admin_token)
+    yield admin
+    problems = admin.clean_up()
+    assert not problems, f"left behind on the demo stack: {problems}"
+
+
+def _get(stack: Stack, path: str, token: str) -> requests.Response:
+    return requests.get(f"{stack.base_url}{path}", headers={"Authorization": f"Bearer {token}"},
+                        verify=str(stack.ca_file), timeout=10)
+
+
+def test_peter_higg_reads_his_experiments_through_the_proxy(stack: Stack, demo_admin: DemoAdmin) -> None:
+    granted = demo_admin.create_experiment("granted")
+    not_granted = demo_admin.create_experiment("not-granted")
+    demo_admin.grant(granted, SCIENTIST_ID)
+    token = stack.token(SCIENTIST_EMAIL)
+
+    answer = _get(stack, "/experiments/", token)
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "application/json"
-    assert [e["name"] for e in answer.json()] == ["device-vibrations"]
+    listed = {e["experiment_id"]: e["name"] for e in answer.json()}
+    assert listed.get(granted.experiment_id) == granted.name
+    assert not_granted.experiment_id not in listed
+    assert not_granted.name not in listed.values()
+
+    mine = _get(stack, f"/experiments/{granted.experiment_id}", token)
+    assert mine.status_code == 200
+    assert mine.json() == {"experiment_id": granted.experiment_id, "name": granted.name}
+    not_mine = _get(stack, f"/experiments/{not_granted.experiment_id}", token)
+    assert not_mine.status_code == 404
+    assert not_mine.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_scientist_reads_the_measures_of_a_granted_experiment_only(stack: Stack, demo_admin: DemoAdmin) -> None:
+    higgs = demo_admin.create_experiment("higg")
+    boumans = demo_admin.create_experiment("bouman")
+    demo_admin.grant(higgs, SCIENTIST_ID)
+    demo_admin.grant(boumans, OTHER_SCIENTIST_ID)
+    peter, katie = stack.token(SCIENTIST_EMAIL), stack.token(OTHER_SCIENTIST_EMAIL)
+
+    own = _get(stack, f"/measures/{higgs.experiment_id}", peter)
+    assert own.status_code == 200
+    assert own.json() == []  # a new experiment holds no measures
+    assert "Link" not in own.headers
+    for token, experiment in ((peter, boumans), (katie, higgs)):
+        refused = _get(stack, f"/measures/{experiment.experiment_id}", token)
+        assert refused.status_code == 403
+        assert refused.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_revoked_grant_no_longer_shows_through_the_proxy(stack: Stack, demo_admin: DemoAdmin) -> None:
+    experiment = demo_admin.create_experiment("revoked")
+    demo_admin.grant(experiment, SCIENTIST_ID)
+    token = stack.token(SCIENTIST_EMAIL)
+    assert experiment.experiment_id in [e["experiment_id"] for e in _get(stack, "/experiments/", token).json()]
+
+    revoked = demo_admin.call("DELETE", f"/scientists-experiments/{experiment.experiment_id}/{SCIENTIST_ID}")
+    assert revoked.status_code == 204
+    assert experiment.experiment_id not in [e["experiment_id"] for e in _get(stack, "/experiments/", token).json()]
+    assert _get(stack, f"/experiments/{experiment.experiment_id}", token).status_code == 404
+
+
+def test_the_deploy_tests_leave_no_experiment_behind(stack: Stack, admin_token: str) -> None:
+    """Runs after the tests above: none of the experiments or grants they made remains."""
+    admin = DemoAdmin(stack, admin_token)
+    try:
+        made = admin.create_experiment("cleanup")
+        admin.grant(made, SCIENTIST_ID)
+        assert admin.experiment_names().get(made.experiment_id) == made.name
+    finally:
+        assert admin.clean_up() == []
+    remaining = admin.experiment_names()
+    assert not {i: name for i, name in MADE.items() if remaining.get(i) == name}
+    assert not set(MADE) & admin.granted_experiment_ids()
 
 
 def test_the_proxy_answers_429_problem_to_a_client_over_its_rate(stack: Stack) -> None:
