@@ -144,9 +144,9 @@ shipper_status() {
     fi
 }
 
-# The shipper removes a spool file once it is drained and its writer has ended.
+# The shipper removes a lane's segments once they are drained and its writer has ended.
 _spool_drained() {
-    ! compgen -G "$1/*.spool" >/dev/null
+    ! compgen -G "$1/*.jsonl" >/dev/null
 }
 
 _spool_where() {
@@ -165,23 +165,11 @@ _shipper_targets() {
     printf '%s' "${targets[0]:-nowhere}${targets[1]:+ and ${targets[1]}}"
 }
 
-# ", N records waiting in the spool": a SELECT on every spool file (Python's sqlite3);
-# nothing when that is not possible. mode=rw, never created: opened as the shipper
-# opens them, so that the last connection to close cleans up SQLite's -wal and -shm
-# (a read-only one would leave them behind).
+# ", N bytes waiting in the spool", from `mymonit ship-audit --backlog`; nothing when it cannot say.
 _spool_figures() {
-    local dir="${AUDIT_SPOOL_DIR:-}" python="$VENV_DIR/bin/python"
-    [[ -n "$dir" && -d "$dir" ]] || return 0
-    [[ -x "$python" ]] || python=python3
-    "$python" - "$dir" 2>/dev/null <<'PYTHON' || true
-import contextlib, pathlib, sqlite3, sys
-rows = 0
-for path in pathlib.Path(sys.argv[1]).glob("*.spool"):
-    with contextlib.suppress(sqlite3.Error):
-        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=1)) as spool:
-            rows += spool.execute("SELECT COUNT(*) FROM record").fetchone()[0]
-print(f", {rows} record{'' if rows == 1 else 's'} waiting in the spool", end="")
-PYTHON
+    [[ -n "${AUDIT_SPOOL_DIR:-}" && -d "$AUDIT_SPOOL_DIR" ]] || return 0
+    "$VENV_DIR/bin/mymonit" ship-audit --backlog 2>/dev/null \
+        | awk '/bytes waiting/ { printf ", %s bytes waiting in the spool", $3 }' || true
 }
 
 publisher_available() {

@@ -121,11 +121,19 @@ def run() -> None:
 
 
 @main.command("ship-audit")
-def ship_audit() -> None:
+@click.option("--backlog", is_flag=True, help="Print the lanes and bytes not yet shipped, and exit.")
+def ship_audit(backlog: bool) -> None:
     """Send every process's audit spool (AUDIT_SPOOL_DIR) to Logstash and/or AUDIT_FILE until SIGTERM/SIGINT."""
     import signal
 
+    from mymonit.audit import spool_directory
+    from mymonit.audit.shipper import backlog as waiting
+
     settings = _settings(spool=False)
+    if backlog:
+        lanes, size = waiting(spool_directory(settings))
+        click.echo(f"{lanes} lanes, {size} bytes waiting in {spool_directory(settings)}")
+        return
     if not settings.audit_shipped:
         raise click.ClickException("neither LOGSTASH_HOST nor AUDIT_FILE is set: there is nowhere to ship to")
     stop = threading.Event()

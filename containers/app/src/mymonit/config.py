@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     LOGSTASH_PASSWORD: SecretStr | None = None  # HTTP basic auth of the pipeline's http input
     AUDIT_FILE: str | None = None
     AUDIT_SPOOL_DIR: str | None = None
-    # "process": a committed event survives a crash of the process; "power": also a power loss (fsync).
+    # "process": a written event survives a crash of the process; "power": also a power loss (fdatasync).
     AUDIT_SPOOL_SYNC: Literal["process", "power"] = "process"
     AUDIT_SHIP_BATCH: int = Field(default=500, ge=1, le=10_000)  # records per batch the shipper sends
 

@@ -31,6 +31,7 @@ LISTEN_BACKLOG = 128  # Logstash's netty input listens with a real backlog, unli
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # kept-alive connections, as Logstash's http input allows
+    disable_nagle_algorithm = True  # the answer's head and body go at once, not a delayed ACK apart
     server: _Server
 
     def setup(self) -> None:
@@ -157,7 +158,7 @@ class LogstashStandIn:
 
     def received(self, content_type: str, body: bytes) -> int:
         assert content_type == "application/json", content_type
-        batch = json.loads(body.decode("ascii"))
+        batch = json.loads(body.decode("utf-8"))
         assert isinstance(batch, list), "Logstash's json codec makes one event per element of an array"
         assert all(isinstance(event, dict) and "log_id" in event for event in batch)
         with self._changed:

@@ -13,33 +13,37 @@ sends again is the same document: the pipeline stores it under that id once.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import math
 import socket
 import sys
 import uuid
 from typing import Any, Final
+
+import orjson
 
 from mymonit.audit.records import AUDIT_ATTRIBUTE, extra_fields
 
 MESSAGE_TYPE: Final = "mymonit"
 LOG_ID: Final = "log_id"
 EXTRA: Final = "extra"
-_PLAIN: Final = (type(None), bool, str, int, float)
+_OPTIONS: Final = orjson.OPT_NON_STR_KEYS
 
 
 class LogstashDocumentFormatter(logging.Formatter):
-    """Formats a (redacted) record into one line of ASCII JSON."""
+    """Formats a (redacted) record into one line of UTF-8 JSON (`document`; `format` as text)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._host = socket.gethostname()
         self._program = sys.argv[0] if sys.argv else ""
+        self._second: tuple[int, str] = (-1, "")
 
     def format(self, record: logging.LogRecord) -> str:
+        return self.document(record).decode("utf-8")
+
+    def document(self, record: logging.LogRecord) -> bytes:
         document: dict[str, Any] = {
-            "@timestamp": _timestamp(record.created),
+            "@timestamp": self._timestamp(record.created),
             "@version": "1",
             "message": record.getMessage(),
             "level": record.levelname,
@@ -59,33 +63,32 @@ class LogstashDocumentFormatter(logging.Formatter):
         }
         fields = extra_fields(record)
         audit = fields.pop(AUDIT_ATTRIBUTE, None)
-        extra.update({key: _plain(value) for key, value in fields.items()})
+        extra.update(fields)
         if isinstance(audit, dict):
             taken = {*document, EXTRA, LOG_ID}
-            clashing = {k: _plain(v) for k, v in audit.items() if k in taken}
-            document.update({str(k): _plain(v) for k, v in audit.items() if k not in clashing})
+            clashing = {k: v for k, v in audit.items() if k in taken}
+            document.update({k: v for k, v in audit.items() if k not in clashing})
             if clashing:
                 extra[AUDIT_ATTRIBUTE] = clashing
         if record.exc_text:
             extra["stack_trace"] = record.exc_text
         document[EXTRA] = extra
         document[LOG_ID] = uuid.uuid4().hex
-        return json.dumps(document, ensure_ascii=True)
+        return orjson.dumps(document, default=_default, option=_OPTIONS)
+
+    def _timestamp(self, created: float) -> str:
+        """UTC with milliseconds; the part up to the second made once per second."""
+        second = int(created)
+        if self._second[0] != second:
+            self._second = (second, f"{dt.datetime.fromtimestamp(second, dt.UTC):%Y-%m-%dT%H:%M:%S}")
+        return f"{self._second[1]}.{int((created - second) * 1000):03d}Z"
 
 
-def _timestamp(created: float) -> str:
-    moment = dt.datetime.fromtimestamp(created, dt.UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+def _default(value: object) -> object:
+    """What orjson cannot write itself: sets as lists, anything else as its repr (redacted upstream).
 
-
-def _plain(value: object) -> object:
-    """JSON-ready: containers walked, anything else as its repr (already redacted upstream)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)  # JSON has no NaN or infinity
-    if isinstance(value, _PLAIN):
-        return value
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(v) for v in value]
+    (orjson writes NaN and infinities as null: JSON has neither.)
+    """
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
     return repr(value)

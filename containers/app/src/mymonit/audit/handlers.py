@@ -9,11 +9,9 @@ from typing import IO, Final, cast
 
 from mymonit.audit.console import ConsoleFormatter
 from mymonit.audit.delivery import SpoolHandler
-from mymonit.audit.document import LogstashDocumentFormatter
 from mymonit.audit.records import REDACTED_MARK, extra_fields
 from mymonit.audit.redaction import MAX_CHARS, redact
-from mymonit.audit.spool import ProcessSpool
-from mymonit.audit.spool_file import Sync
+from mymonit.audit.spool import ProcessSpool, Sync
 from mymonit.domain.personal import Personal
 
 TRACEBACK_CHARS: Final = 32_768
@@ -105,10 +103,9 @@ def console_handler(stream: IO[str], secrets: Collection[str]) -> logging.Handle
 def spool_handler(directory: Path, sync: Sync, secrets: Collection[str]) -> logging.Handler:
     """Every record into this process's spool file in `directory` (see `SpoolHandler`); redacting.
 
-    Audit events are committed before the call that logs them returns; `mymonit ship-audit`
-    sends them on to Logstash (or the audit file) and deletes them once acknowledged.
+    A record is in the spool when the call that logs it returns; `mymonit ship-audit` sends it on
+    to Logstash (or the audit file) and forgets it once acknowledged.
     """
     handler = SpoolHandler(ProcessSpool(directory, sync))
-    handler.setFormatter(LogstashDocumentFormatter())
     handler.addFilter(RedactingFilter(secrets))
     return handler

@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Final
 
 from mymonit.audit.forking import HANDLER_PREFIX, install_fork_guard, installed_handlers
 from mymonit.audit.handlers import console_handler, spool_handler
-from mymonit.audit.spool_file import Sync
+from mymonit.audit.spool import Sync
 from mymonit.audit.trail import AUDIT_LOGGER, AuditTrail
 from mymonit.audit.uncaught import restore_uncaught_exceptions, route_uncaught_exceptions
 
@@ -29,10 +29,10 @@ def configure_logging(settings: Settings, *, stream: IO[str] | None = None, spoo
     replaces (and closes) the handlers it installed before; other handlers are left alone.
     MYMONIT_LOG_LEVEL (default INFO) sets the root level; the audit logger stays at INFO
     whatever it says, so audit events are never filtered out. When LOGSTASH_HOST or AUDIT_FILE
-    is set (and `spool` is true), every record also goes into this process's own spool file in
-    AUDIT_SPOOL_DIR, audit events committed before the call returns; `mymonit ship-audit` sends
-    them on. The fork guard (see `forking`) is installed once per process, and uncaught
-    exceptions are logged through these handlers (see `uncaught`) until `reset_logging`.
+    is set (and `spool` is true), every record also goes into this process's own lane of the
+    spool in AUDIT_SPOOL_DIR before the call returns; `mymonit ship-audit` sends them on. The
+    fork guard (see `forking`) is installed once per process, and uncaught exceptions are logged
+    through these handlers (see `uncaught`) until `reset_logging`.
     Raises ValueError for an unknown level name.
     """
     level = _level_from_environment()
@@ -55,8 +55,8 @@ def configure_logging(settings: Settings, *, stream: IO[str] | None = None, spoo
 def reset_logging() -> None:
     """Remove and close the handlers `configure_logging` installed (for tests and shutdown).
 
-    Closing the spool handler commits the log lines still queued and releases the spool file,
-    which the shipper then drains and removes; audit events were committed as they were logged.
+    Closing the spool handler releases this process's lane, which the shipper then drains and
+    removes; every record was written to it as it was logged.
     """
     root = logging.getLogger()
     for handler in installed_handlers():

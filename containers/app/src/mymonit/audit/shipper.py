@@ -1,11 +1,12 @@
-"""`mymonit ship-audit`: one shipper per host (or pod) drains every process's spool into a sink.
+"""`mymonit ship-audit`: one shipper per host (or pod) drains every lane of the spool into a sink.
 
-Each pass visits every spool file of the directory and sends its oldest rows as one batch (at
-most `BATCH_ROWS` rows and about `BATCH_BYTES`); rows are deleted only after the sink has
-acknowledged them, so a shipper killed mid-batch sends that batch again (delivery is at least
-once; the Logstash pipeline stores each `log_id` once). A file whose lock no process holds
-belongs to a process that has ended: the shipper takes its lock at once, drains it and removes
-it. Only one shipper serves a directory at a time (`shipper.lock`).
+Each pass visits every lane of the directory and sends the next complete lines after its shipped
+position as one batch (at most `batch_rows` lines and about `BATCH_BYTES`); the position moves on
+(`NAME.shipped`) only once the sink has acknowledged them, so a shipper killed mid-batch sends
+that batch again (delivery is at least once; the Logstash pipeline stores each `log_id` once).
+A segment the writer has moved on from is deleted once shipped. A lane whose lock no process
+holds belongs to a process that has ended: the shipper takes its lock at once, drains it and
+removes it. Only one shipper serves a directory at a time (`shipper.lock`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import fcntl
 import logging
 import os
 import random
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,25 +25,32 @@ from typing import Final
 
 from mymonit.audit import spool_file
 from mymonit.audit.sinks import Sink, SinkUnavailable
+from mymonit.audit.spool_file import Position
 
 BATCH_ROWS: Final = 500
 BATCH_BYTES: Final = 1_000_000
-IDLE_SECONDS: Final = 0.2  # between two passes that found nothing to send
+IDLE_SECONDS: Final = 0.2  # between two passes that left nothing waiting beyond their batches
 BACKOFF_SECONDS: Final = (0.1, 30.0)  # first and longest wait after the sink failed
 REPORT_SECONDS: Final = 60.0  # between two reports of the same sink failure
 FINAL_DRAIN_SECONDS: Final = 5.0  # passes made after a stop, while they still ship something
-SHIPPER_LOCK: Final = "shipper.lock"
 
 _log = logging.getLogger(__name__)
 
 
 @dataclass
-class _Spool:
-    """A spool file the shipper has open; `lock_fd` once its writer has ended and the file is ours."""
+class _Lane:
+    """A lane the shipper follows: its shipped position; `lock_fd` once its writer has ended."""
 
-    path: Path
-    connection: sqlite3.Connection
+    name: str
+    position: Position
     lock_fd: int | None = None
+
+
+@dataclass(frozen=True)
+class _Batch:
+    lines: list[bytes]
+    end: Position
+    more: bool  # complete lines wait beyond this batch
 
 
 @dataclass
@@ -51,10 +58,11 @@ class ShipperStats:
     shipped: int = 0
     removed: int = 0
     failures: int = 0
+    torn: int = 0  # unfinished last lines of writers that died writing them
 
 
 class Shipper:
-    """Ships the spool files of `directory` to `sink`; `ship_pass` is one round, `run` loops.
+    """Ships the lanes of `directory` to `sink`; `ship_pass` is one round, `run` loops.
 
     Asked to stop, `run` makes a last few passes (at most `FINAL_DRAIN_SECONDS`) so that what the
     other processes wrote as they stopped goes too; whatever is left waits for the next shipper.
@@ -67,21 +75,22 @@ class Shipper:
         self._batch_rows = batch_rows
         self._batch_bytes = batch_bytes
         self._jitter = jitter
-        self._open: dict[Path, _Spool] = {}
+        self._lanes: dict[str, _Lane] = {}
         self._reported = 0.0
+        self.more = False  # the last pass left complete lines waiting beyond its batches
         self.stats = ShipperStats()
 
     def ship_pass(self) -> int:
-        """Send one batch from every spool file that has rows; the number of rows acknowledged.
+        """Send one batch from every lane that has lines; the number of lines acknowledged.
 
-        Raises SinkUnavailable when the sink refused a batch (nothing is deleted for it).
+        Raises SinkUnavailable when the sink refused a batch (that lane's position stays).
         """
-        shipped = 0
-        for path in sorted(self._directory.glob(f"*{spool_file.SPOOL_SUFFIX}")):
-            spool = self._opened(path)
-            if spool is not None:
-                shipped += self._ship_batch(spool)
-        self._forget_vanished()
+        shipped, self.more = 0, False
+        found = spool_file.lanes(self._directory) if self._directory.is_dir() else {}
+        for name, segments in sorted(found.items()):
+            shipped += self._ship_lane(self._lane(name, segments), segments)
+        for gone in set(self._lanes) - set(found):
+            self._forget(self._lanes[gone])
         return shipped
 
     def run(self, stop: threading.Event) -> None:
@@ -93,7 +102,7 @@ class Shipper:
             failures = 0
             while not stop.is_set():
                 try:
-                    shipped = self.ship_pass()
+                    self.ship_pass()
                 except SinkUnavailable as error:
                     failures += 1
                     self.stats.failures += 1
@@ -103,10 +112,102 @@ class Shipper:
                 if failures:
                     _log.info("the audit sink is back after %d failed attempts", failures)
                 failures = 0
-                if not shipped:
-                    stop.wait(IDLE_SECONDS)
+                if not self.more:
+                    stop.wait(IDLE_SECONDS)  # lets lines gather into fuller batches
             self._last_passes(time.monotonic() + FINAL_DRAIN_SECONDS)
         self.close()
+
+    def close(self) -> None:
+        for lane in list(self._lanes.values()):
+            self._forget(lane)
+        self._sink.close()
+
+    def _lane(self, name: str, segments: list[int]) -> _Lane:
+        lane = self._lanes.get(name)
+        if lane is None:
+            first = segments[0] if segments else 0
+            lane = self._lanes[name] = _Lane(name, spool_file.read_shipped(self._directory, name, first))
+        if lane.lock_fd is None:  # None again while its writer lives
+            lane.lock_fd = spool_file.hold_lock(spool_file.lock_path(self._directory, name))
+        return lane
+
+    def _ship_lane(self, lane: _Lane, segments: list[int]) -> int:
+        self._skip_shipped_segments(lane, segments)
+        batch = self._batch(lane)
+        if batch.lines:
+            self._sink.send(batch.lines)
+            self._advance(lane, batch.end)
+            self.stats.shipped += len(batch.lines)
+            self.more = self.more or batch.more
+            return len(batch.lines)
+        later = [n for n in segments if n > lane.position.segment]
+        if later:  # the writer moved on: this segment is done
+            self._torn_tail(lane)
+            with contextlib.suppress(FileNotFoundError):
+                spool_file.segment_path(self._directory, lane.name, lane.position.segment).unlink()
+            self._advance(lane, Position(later[0], 0))
+            self.more = True
+        elif lane.lock_fd is not None:  # drained, and its writer has ended
+            self._torn_tail(lane)
+            spool_file.remove_lane(self._directory, lane.name)
+            self._forget(lane)
+            self.stats.removed += 1
+        return 0
+
+    def _skip_shipped_segments(self, lane: _Lane, segments: list[int]) -> None:
+        for number in segments:
+            if number < lane.position.segment:  # shipped; left by a shipper stopped before deleting it
+                with contextlib.suppress(FileNotFoundError):
+                    spool_file.segment_path(self._directory, lane.name, number).unlink()
+        if segments and lane.position.segment not in segments and lane.position.segment < segments[-1]:
+            lane.position = Position(min(n for n in segments if n > lane.position.segment), 0)
+
+    def _batch(self, lane: _Lane) -> _Batch:
+        """The next complete lines of the lane's segment, within the batch's limits."""
+        data = self._read(lane, self._batch_bytes)
+        lines = data.split(b"\n")[:-1]  # the last piece has no newline (yet)
+        taken: list[bytes] = []
+        size = 0
+        for line in lines:
+            if taken and (len(taken) == self._batch_rows or size + len(line) + 1 > self._batch_bytes):
+                break
+            taken.append(line)
+            size += len(line) + 1
+        more = len(taken) < len(lines) or len(data) >= self._batch_bytes
+        return _Batch(taken, Position(lane.position.segment, lane.position.offset + size), more)
+
+    def _read(self, lane: _Lane, size: int) -> bytes:
+        """`size` bytes from the lane's position if there are, more until the first newline."""
+        position = lane.position
+        path = spool_file.segment_path(self._directory, lane.name, position.segment)
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return b""
+        try:
+            data = os.pread(fd, size, position.offset)
+            while b"\n" not in data and len(data) == size:  # one line longer than a batch
+                size *= 2
+                data = os.pread(fd, size, position.offset)
+            return data
+        finally:
+            os.close(fd)
+
+    def _advance(self, lane: _Lane, position: Position) -> None:
+        lane.position = position
+        spool_file.write_shipped(self._directory, lane.name, position)
+
+    def _torn_tail(self, lane: _Lane) -> None:
+        """A last line without its newline: its writer died writing it, before reporting it done."""
+        if self._read(lane, 1):
+            self.stats.torn += 1
+            _log.warning("audit spool %s: an unfinished last line left by its writer is dropped", lane.name)
+
+    def _forget(self, lane: _Lane) -> None:
+        if lane.lock_fd is not None:
+            os.close(lane.lock_fd)
+            lane.lock_fd = None
+        self._lanes.pop(lane.name, None)
 
     def _last_passes(self, deadline: float) -> None:
         """On stop: what the service's processes wrote as they stopped, while the sink takes it."""
@@ -115,65 +216,6 @@ class Shipper:
                 pass
         except SinkUnavailable as error:
             _log.warning("stopping with records left in the audit spool (shipped at the next start): %s", error)
-
-    def close(self) -> None:
-        for spool in list(self._open.values()):
-            self._drop(spool)
-        self._sink.close()
-
-    def _opened(self, path: Path) -> _Spool | None:
-        spool = self._open.get(path)
-        if spool is None:
-            try:
-                spool = _Spool(path, spool_file.connect(path, create=False))
-            except sqlite3.Error:
-                return None  # removed meanwhile, or not created yet: seen again on the next pass
-            self._open[path] = spool
-        if spool.lock_fd is None:
-            spool.lock_fd = spool_file.hold_lock(spool_file.lock_path(path))  # None: its writer lives
-        return spool
-
-    def _ship_batch(self, spool: _Spool) -> int:
-        try:
-            rows = self._batch(spool.connection)
-        except sqlite3.DatabaseError as error:
-            _log.error("cannot read the audit spool %s: %s", spool.path.name, error)
-            return 0
-        if not rows:
-            if spool.lock_fd is not None:  # drained, and its writer has ended
-                self._remove(spool)
-            return 0
-        self._sink.send([row.body for row in rows])
-        spool_file.delete_through(spool.connection, rows[-1].seq)
-        self.stats.shipped += len(rows)
-        return len(rows)
-
-    def _batch(self, connection: sqlite3.Connection) -> list[spool_file.Row]:
-        rows = spool_file.oldest(connection, self._batch_rows)
-        size = 0
-        for end, row in enumerate(rows):
-            size += len(row.body)
-            if size > self._batch_bytes and end:
-                return rows[:end]
-        return rows
-
-    def _remove(self, spool: _Spool) -> None:
-        spool.connection.close()
-        spool_file.remove(spool.path)
-        self._drop(spool)
-        self.stats.removed += 1
-
-    def _drop(self, spool: _Spool) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            spool.connection.close()
-        if spool.lock_fd is not None:
-            os.close(spool.lock_fd)
-            spool.lock_fd = None
-        self._open.pop(spool.path, None)
-
-    def _forget_vanished(self) -> None:
-        for spool in [s for s in self._open.values() if not s.path.exists()]:
-            self._drop(spool)
 
     def _backoff(self, failures: int) -> float:
         first, longest = BACKOFF_SECONDS
@@ -186,11 +228,24 @@ class Shipper:
             _log.warning("cannot ship the audit spool (attempt %d; kept for the next): %s", failures, error)
 
 
+def backlog(directory: Path) -> tuple[int, int]:
+    """(lanes, bytes) not yet shipped in `directory`: what `./run.sh status` shows."""
+    found = spool_file.lanes(directory) if directory.is_dir() else {}
+    waiting = 0
+    for name, segments in found.items():
+        position = spool_file.read_shipped(directory, name, segments[0] if segments else 0)
+        for number in segments:
+            with contextlib.suppress(FileNotFoundError):
+                size = spool_file.segment_path(directory, name, number).stat().st_size
+                waiting += size - position.offset if number == position.segment else size * (number > position.segment)
+    return len(found), waiting
+
+
 @contextlib.contextmanager
 def _serving(directory: Path, stop: threading.Event) -> Iterator[bool]:
     """Hold the directory's shipper lock for the block; yields False if `stop` came first."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(directory / SHIPPER_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(directory / spool_file.SHIPPER_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         waited = False
         while True:
@@ -207,4 +262,3 @@ def _serving(directory: Path, stop: threading.Event) -> Iterator[bool]:
         yield True
     finally:
         os.close(fd)
-

@@ -25,8 +25,8 @@ class SinkUnavailable(Exception):
 
 
 class Sink(Protocol):
-    def send(self, bodies: Sequence[str]) -> None:
-        """Deliver every body (one JSON document each); raises SinkUnavailable unless acknowledged."""
+    def send(self, bodies: Sequence[bytes]) -> None:
+        """Deliver every body (one UTF-8 JSON document each); raises SinkUnavailable unless acknowledged."""
 
     def close(self) -> None: ...
 
@@ -49,7 +49,7 @@ class LogstashHttpSink:
     def __init__(self, host: str, port: int, *, credentials: tuple[str, str] | None = None,
                  timeout: float = SEND_TIMEOUT, connect: Connect = _connect) -> None:
         self._address = (host, port)
-        self._headers = {"Content-Type": "application/json"}
+        self._headers = {"Content-Type": "application/json"}  # UTF-8 by definition (RFC 8259)
         if credentials is not None:
             token = base64.b64encode(":".join(credentials).encode("utf-8")).decode("ascii")
             self._headers["Authorization"] = f"Basic {token}"
@@ -57,8 +57,8 @@ class LogstashHttpSink:
         self._connect = connect
         self._connection: http.client.HTTPConnection | None = None
 
-    def send(self, bodies: Sequence[str]) -> None:
-        payload = ("[" + ",".join(bodies) + "]").encode("ascii")
+    def send(self, bodies: Sequence[bytes]) -> None:
+        payload = b"[" + b",".join(bodies) + b"]"
         reused = self._connection is not None
         try:
             status = self._post(payload)
@@ -106,8 +106,8 @@ class FileSink:
     def __init__(self, path: Path) -> None:
         self._path = path
 
-    def send(self, bodies: Sequence[str]) -> None:
-        data = "".join(f"{body}\n" for body in bodies).encode("ascii")
+    def send(self, bodies: Sequence[bytes]) -> None:
+        data = b"".join(body + b"\n" for body in bodies)
         try:
             self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -131,7 +131,7 @@ class EverySink:
     def __init__(self, sinks: Sequence[Sink]) -> None:
         self._sinks = tuple(sinks)
 
-    def send(self, bodies: Sequence[str]) -> None:
+    def send(self, bodies: Sequence[bytes]) -> None:
         for sink in self._sinks:
             sink.send(bodies)
 

@@ -1,16 +1,16 @@
-"""The process's own spool: audit events committed before `write` returns, log lines best-effort.
+"""The process's own spool: every record appended to a lane of its own before `write` returns.
 
-Each process writes one spool file of its own (see `spool_file`), created on its first record.
-`write(body, durable=True)` returns only once the record is committed to that file, so the
-response or the ack that an audit event describes never goes out before the event would survive
-a kill -9 of the process (and a power loss with `Sync.POWER`). Commits are grouped: whichever
-thread finds no commit running takes every record queued so far and commits them in one
-transaction while the others wait for it (a group commit without a writer thread).
+Each process writes one lane (see `spool_file`), created on its first record. `write` appends the
+record's line with one `write(2)` under a lock, so when it returns the record is in the
+operating system's cache: it survives a kill -9 or any other crash of the process. The response
+or the ack that an audit event describes never goes out before that. With `Sync.POWER` a
+durable record also waits for an `fdatasync`, grouped: the thread that finds no sync running
+syncs for everyone who wrote before it.
 
-Ordinary log lines (`durable=False`) are never waited for: they join the next commit, or a
-background flush within `LINE_FLUSH_SECONDS` (sooner once `FLUSH_LINES` wait), and beyond
-`MAX_PENDING_LINES` the oldest are dropped and counted. A forked child gets a new file, lock
-and queue, never its parent's connection (`os.register_at_fork`, and a pid check for forks that
+A write that fails (disk full, directory gone) leaves no torn line; an audit event is then held
+in memory (at most `MAX_HELD_EVENTS`) and written before the next record, an ordinary log line
+is dropped and counted, and the failure is reported on stderr (docs/audit.md). A forked child
+gets a lane, descriptors and lock of its own (`forking.track`, and a pid check for forks that
 bypass the hooks).
 """
 
@@ -20,161 +20,163 @@ import contextlib
 import os
 import secrets
 import socket
-import sqlite3
 import sys
 import threading
 import time
-from collections import deque
+from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
 from mymonit.audit import forking, spool_file
-from mymonit.audit.spool_file import Sync
 
-MAX_PENDING_LINES: Final = 10_000
-FLUSH_LINES: Final = 1_000  # this many waiting lines wake the background flush before its time
-MAX_HELD_EVENTS: Final = 100_000  # audit events kept in memory while commits fail, at most
-LINE_FLUSH_SECONDS: Final = 0.5
-_RETRY_SECONDS: Final = (0.01, 0.05)  # between the attempts of a failing commit
-_REPORT_SECONDS: Final = 10.0  # between two reports of failing commits
-_inherited: list[object] = []  # parents' connections, kept unclosed in a child: closing would touch their WAL
+MAX_HELD_EVENTS: Final = 100_000  # audit events kept in memory while writes fail, at most
+_REPORT_SECONDS: Final = 10.0  # between two reports of failing writes
+
+
+class Sync(StrEnum):
+    """When a written audit event counts (AUDIT_SPOOL_SYNC)."""
+
+    PROCESS = "process"  # in the operating system's cache: survives any crash of the process
+    POWER = "power"  # fdatasync'd: survives a power loss too, at the cost of a sync per event
+
 
 class ProcessSpool:
-    """The spool of this process in `directory`; thread-safe and fork-safe.
+    """The spool of this process in `directory`; thread-safe and fork-safe."""
 
-    A commit that keeps failing (disk full, directory gone) is retried, reported on stderr, and
-    its records are kept in memory for the next commit; `write` then returns without the
-    guarantee rather than block the service (docs/audit.md).
-    """
-
-    def __init__(self, directory: Path, sync: Sync = Sync.PROCESS) -> None:
+    def __init__(self, directory: Path, sync: Sync = Sync.PROCESS,
+                 segment_bytes: int = spool_file.SEGMENT_BYTES) -> None:
         self._directory = directory
         self._sync = sync
+        self._segment_bytes = segment_bytes
         self._closed = False
+        self.dropped_lines = 0
         self._start()
         forking.track(self)
 
     def _start(self) -> None:
         self._pid = os.getpid()
-        self._state = threading.Condition()  # guards everything below
-        self._io = threading.Lock()  # held while SQLite is in use; fork waits for it
-        self._durable: list[str] = []
-        self._lines: deque[str] = deque(maxlen=MAX_PENDING_LINES)
-        self.dropped_lines = 0
-        self._queued = self._committed = 0  # tickets of durable records
-        self._committing = False
-        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()  # held while appending; a fork waits for it
+        self._synced = threading.Condition()
+        self._lane: str | None = None
+        self._fd: int | None = None
         self._lock_fd: int | None = None
-        self._path: Path | None = None
-        self._flusher: threading.Thread | None = None
-        self._wake = threading.Event()
+        self._segment = self._offset = 0
+        self._written = self._synced_upto = 0  # bytes, over the lane's life
+        self._syncing = False
+        self._held: list[bytes] = []
         self._reported = -_REPORT_SECONDS
 
     @property
     def path(self) -> Path | None:
-        """This process's spool file, once it has written anything."""
-        return self._path
+        """The segment being written, once anything was."""
+        if self._lane is None:
+            return None
+        return spool_file.segment_path(self._directory, self._lane, self._segment)
 
-    def write(self, body: str, *, durable: bool) -> None:
-        """Spool one record; a durable one is committed when this returns."""
-        self._check_fork()
-        with self._state:
+    @property
+    def lane(self) -> str | None:
+        return self._lane
+
+    def write(self, body: bytes, *, durable: bool) -> None:
+        """Append one record (a JSON document, no newline); when this returns it is in the spool.
+
+        If it could not be written it is held (audit events) or dropped (log lines), and reported.
+        """
+        if os.getpid() != self._pid:
+            self.after_fork_in_child()
+        line = body + b"\n"
+        fd = None
+        with self._lock:
             if self._closed:
                 _report("a record after the spool was closed")
                 return
-            if not durable:
-                self._queue_line(body)
+            try:
+                while self._held:
+                    self._append(self._held[0])
+                    del self._held[0]
+                self._append(line)
+            except OSError as error:
+                self._keep(line, durable, error)
                 return
-            self._durable.append(body)
-            self._queued += 1
-            ticket = self._queued
-            while self._committed < ticket:
-                if self._committing:
-                    self._state.wait()
-                elif not self._commit_queued():
-                    return  # reported; the records stay queued for the next commit
-
-    def flush(self) -> None:
-        """Commit every queued record, log lines included."""
-        self._check_fork()
-        with self._state:
-            while self._committing:
-                self._state.wait()
-            if self._durable or self._lines:
-                self._commit_queued()
+            if durable and self._sync is Sync.POWER and self._fd is not None:
+                fd = os.dup(self._fd)  # still valid if another thread moves the lane to a new segment
+            upto = self._written
+        if fd is not None:
+            self._sync_through(upto, fd)
 
     def close(self) -> None:
-        """Commit what is queued, then release the file: the shipper drains and removes it."""
-        self.flush()
-        with self._state:
+        """Write what is held, then release the lane: the shipper drains and removes it."""
+        with self._lock:
+            with contextlib.suppress(OSError):
+                for line in self._held:
+                    self._append(line)
+                self._held.clear()
             self._closed = True
-            self._wake.set()
-        flusher = self._flusher
-        if flusher is not None and flusher is not threading.current_thread():
-            flusher.join(timeout=5)
-        with self._io:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
-            if self._lock_fd is not None:
-                os.close(self._lock_fd)
-                self._lock_fd = None
+            for fd in (self._fd, self._lock_fd):
+                if fd is not None:
+                    os.close(fd)
+            self._fd = self._lock_fd = None
         forking.untrack(self)
 
-    def _queue_line(self, body: str) -> None:
-        if len(self._lines) == self._lines.maxlen:
-            self.dropped_lines += 1
-        self._lines.append(body)
-        if self._flusher is None:
-            self._flusher = threading.Thread(target=self._flush_lines, name="mymonit-spool-lines", daemon=True)
-            self._flusher.start()
-        elif len(self._lines) >= FLUSH_LINES:
-            self._wake.set()
+    def _append(self, line: bytes) -> None:
+        if self._fd is None:
+            self._open_lane()
+        elif self._offset and self._offset + len(line) > self._segment_bytes:
+            self._next_segment()
+        assert self._fd is not None  # noqa: S101  # opened just above
+        spool_file.append(self._fd, line, self._offset)
+        self._offset += len(line)
+        self._written += len(line)
 
-    def _commit_queued(self) -> bool:
-        """Commit what is queued, the state lock released meanwhile; False if it failed."""
-        durable, lines = self._durable, list(self._lines)
-        upto = self._queued
-        self._durable, self._committing = [], True
-        self._lines.clear()
-        self._state.release()
+    def _open_lane(self) -> None:
+        self._directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self._lane is None:
+            lane = _new_lane()
+            self._lock_fd = spool_file.create_lock(spool_file.lock_path(self._directory, lane))
+            self._lane = lane
+        self._fd = spool_file.open_segment(spool_file.segment_path(self._directory, self._lane, self._segment))
+        self._offset = os.fstat(self._fd).st_size
+
+    def _next_segment(self) -> None:
+        assert self._fd is not None  # noqa: S101  # only called with a segment open
+        if self._sync is Sync.POWER:
+            os.fdatasync(self._fd)  # what the old segment holds is synced before the lane moves on
+        os.close(self._fd)
+        self._fd = None
+        self._segment += 1
+        self._open_lane()
+
+    def _sync_through(self, upto: int, fd: int) -> None:
+        """Return once the lane is synced at least up to `upto` bytes (one sync for many writers)."""
         try:
-            committed = self._insert([(1, body) for body in durable] + [(0, body) for body in lines])
+            with self._synced:
+                while self._synced_upto < upto:
+                    if self._syncing:
+                        self._synced.wait()
+                        continue
+                    self._syncing = True
+                    target = self._written
+                    self._synced.release()
+                    try:
+                        os.fdatasync(fd)
+                    finally:
+                        self._synced.acquire()
+                        self._syncing = False
+                        self._synced.notify_all()
+                    self._synced_upto = max(self._synced_upto, target)
         finally:
-            self._state.acquire()
-            self._committing = False
-            self._state.notify_all()
-        if committed:
-            self._committed = max(self._committed, upto)
+            os.close(fd)
+
+    def _keep(self, line: bytes, durable: bool, error: OSError) -> None:
+        if durable:
+            self._held.append(line)
+            if len(self._held) > MAX_HELD_EVENTS:
+                del self._held[0]
+                self._report_failure("an audit event dropped: too many held while the spool fails")
         else:
-            self._durable[:0] = durable
-            self._requeue_lines(lines)
-            if len(self._durable) > MAX_HELD_EVENTS:
-                del self._durable[: len(self._durable) - MAX_HELD_EVENTS]
-                _report(f"audit events dropped: more than {MAX_HELD_EVENTS} held while the spool fails")
-        return committed
-
-    def _requeue_lines(self, lines: list[str]) -> None:
-        """Put back the lines of a failed commit before those queued since; the oldest go first."""
-        merged = [*lines, *self._lines]
-        overflow = max(0, len(merged) - MAX_PENDING_LINES)
-        self.dropped_lines += overflow
-        self._lines.clear()
-        self._lines.extend(merged[overflow:])
-
-    def _insert(self, rows: list[tuple[int, str]]) -> bool:
-        for attempt, pause in enumerate((*_RETRY_SECONDS, None)):
-            try:
-                with self._io:
-                    spool_file.insert(self._open(), rows)
-            except (sqlite3.Error, OSError) as error:
-                if pause is None:
-                    self._report_failure(f"{len(rows)} records not committed after {attempt + 1} attempts ({error})")
-                    return False
-                time.sleep(pause)
-            else:
-                return True
-        return False  # pragma: no cover  # the loop always returns
+            self.dropped_lines += 1
+        self._report_failure(f"cannot write to the spool in {self._directory} ({error}); "
+                             f"{len(self._held)} audit events held in memory")
 
     def _report_failure(self, what: str) -> None:
         now = time.monotonic()
@@ -182,46 +184,22 @@ class ProcessSpool:
             self._reported = now
             _report(what)
 
-    def _open(self) -> sqlite3.Connection:
-        if self._connection is None:
-            self._directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            path = spool_file.spool_path(self._directory, _new_name())
-            if self._lock_fd is None:
-                self._lock_fd = spool_file.create_lock(spool_file.lock_path(path))
-            self._connection = spool_file.connect(path, self._sync)
-            self._path = path
-        return self._connection
-
-    def _flush_lines(self) -> None:
-        while not self._closed:
-            self._wake.wait(LINE_FLUSH_SECONDS)
-            self._wake.clear()
-            if os.getpid() != self._pid:
-                return
-            self.flush()
-
-    def _check_fork(self) -> None:
-        if os.getpid() != self._pid:
-            self.after_fork_in_child()
-
     def before_fork(self) -> None:
-        self._io.acquire()
-        self._state.acquire()
+        self._lock.acquire()
 
     def after_fork_in_parent(self) -> None:
-        self._state.release()
-        self._io.release()
+        self._lock.release()
 
     def after_fork_in_child(self) -> None:
-        """Start afresh: the parent's records are the parent's to commit, its file its own."""
-        if self._connection is not None:
-            _inherited.append(self._connection)
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # our copy only: the parent keeps its lock
+        """Start afresh: the parent's lane is the parent's; our copies of its descriptors go."""
+        for fd in (self._fd, self._lock_fd):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)  # this process's copy only: the parent keeps its file and its lock
         self._start()
 
 
-def _new_name() -> str:
+def _new_lane() -> str:
     """Unique on this host and over restarts (a container's pid is often 1 every time)."""
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     return f"{socket.gethostname()}-{stamp}-{os.getpid()}-{secrets.token_hex(4)}"

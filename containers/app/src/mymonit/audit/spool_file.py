@@ -1,14 +1,18 @@
-"""One spool file: a SQLite database in WAL mode holding the records one process wrote.
+"""The spool on disk: per writing process (a "lane"), append-only JSON-lines segments and a lock.
 
-A spool directory holds, per writing process, `NAME.spool` (with SQLite's `-wal` and `-shm`) and
-`NAME.lock`. The writer creates and `flock`s the lock file *before* it creates the database, and
-holds that lock for as long as it lives; the kernel releases it when the process ends, however it
-ends. So a shipper that can take the lock knows the writer is gone and the file is its own to
-drain and remove (docs/audit.md, "Spool and shipper").
+For a lane `NAME` the spool directory holds:
 
-Rows are `(seq, durable, body)`: `seq` grows for the life of the file (AUTOINCREMENT: never
-reused, even after the shipper has deleted every row), `body` is the JSON document as it will
-be sent, `durable` says whether it is an audit event (1) or an ordinary log line (0).
+- `NAME.lock`: created and `flock`ed by the writer *before* its first segment, held for as long
+  as it lives; the kernel releases it when the process ends, however it ends. A shipper that can
+  take the lock knows the writer is gone and the lane is its own to drain and remove.
+- `NAME.000000.jsonl`, `NAME.000001.jsonl`, …: the records, one JSON document per line, each
+  appended by one `write(2)`. The writer starts the next segment once one holds `SEGMENT_BYTES`.
+- `NAME.shipped`: written by the shipper only, "SEGMENT OFFSET": everything before that position
+  has been acknowledged by the sink. Replaced atomically; its loss only means records sent again.
+
+A line is complete once its newline is on disk. The writer truncates a line it could not finish
+(disk full), so a line without its newline is only ever the last one of a writer that died
+writing it, before it reported that record as done.
 """
 
 from __future__ import annotations
@@ -16,88 +20,81 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import sqlite3
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
-SPOOL_SUFFIX: Final = ".spool"
+SEGMENT_SUFFIX: Final = ".jsonl"
 LOCK_SUFFIX: Final = ".lock"
-_SIDE_FILES: Final = ("-wal", "-shm", "-journal")
-BUSY_TIMEOUT: Final = 10.0  # seconds a writer or the shipper waits for the other's transaction
-_SCHEMA: Final = (
-    "CREATE TABLE IF NOT EXISTS record ("
-    " seq INTEGER PRIMARY KEY AUTOINCREMENT, durable INTEGER NOT NULL, body TEXT NOT NULL)"
-)
+SHIPPED_SUFFIX: Final = ".shipped"
+SEGMENT_BYTES: Final = 16 * 1024 * 1024
+SHIPPER_LOCK: Final = "shipper.lock"  # the directory's own lock, held by its one shipper
+_SEGMENT: Final = re.compile(r"^(?P<lane>.+)\.(?P<number>\d{6})\.jsonl$")
 
 
-class Sync(StrEnum):
-    """How far a commit goes before it counts (SQLite's `synchronous` in WAL mode)."""
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a lane: a segment and a byte offset in it."""
 
-    PROCESS = "process"  # in the operating system's cache: survives a crash or kill -9 of the process
-    POWER = "power"  # fsync'd: survives a power loss too, at the cost of one fsync per commit
-
-
-_SYNCHRONOUS: Final = {Sync.PROCESS: "NORMAL", Sync.POWER: "FULL"}
+    segment: int
+    offset: int
 
 
-@dataclass(frozen=True)
-class Row:
-    seq: int
-    body: str
+def segment_path(directory: Path, lane: str, number: int) -> Path:
+    return directory / f"{lane}.{number:06d}{SEGMENT_SUFFIX}"
 
 
-def spool_path(directory: Path, name: str) -> Path:
-    return directory / f"{name}{SPOOL_SUFFIX}"
+def lock_path(directory: Path, lane: str) -> Path:
+    return directory / f"{lane}{LOCK_SUFFIX}"
 
 
-def lock_path(spool: Path) -> Path:
-    return spool.with_suffix(LOCK_SUFFIX)
+def shipped_path(directory: Path, lane: str) -> Path:
+    return directory / f"{lane}{SHIPPED_SUFFIX}"
 
 
-def connect(path: Path, sync: Sync = Sync.PROCESS, *, create: bool = True) -> sqlite3.Connection:
-    """Open a spool database in WAL mode, in autocommit mode; `create=False`: only one that exists.
-
-    `check_same_thread=False`: the owner serialises every use with its own lock.
-    """
-    if create:  # readable by this user only; SQLite gives its -wal and -shm files the same mode
-        with contextlib.suppress(FileExistsError):
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    target = path.as_uri() + ("" if create else "?mode=rw")
-    connection = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False,
-                                 uri=True)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute(f"PRAGMA synchronous={_SYNCHRONOUS[sync]}")
-    connection.execute(_SCHEMA)
-    return connection
+def lanes(directory: Path) -> dict[str, list[int]]:
+    """Every lane of the directory (by its lock or its segments), with its segment numbers in order."""
+    found: dict[str, list[int]] = {
+        path.name[: -len(LOCK_SUFFIX)]: [] for path in directory.glob(f"*{LOCK_SUFFIX}") if path.name != SHIPPER_LOCK
+    }
+    for path in directory.glob(f"*{SEGMENT_SUFFIX}"):
+        match = _SEGMENT.match(path.name)
+        if match:
+            found.setdefault(match["lane"], []).append(int(match["number"]))
+    return {lane: sorted(numbers) for lane, numbers in found.items()}
 
 
-def insert(connection: sqlite3.Connection, rows: Sequence[tuple[int, str]]) -> None:
-    """Write `(durable, body)` rows in one transaction: committed, or not at all."""
-    connection.execute("BEGIN IMMEDIATE")
+def open_segment(path: Path) -> int:
+    """Open (creating) a segment for appending; readable by this user only."""
+    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+
+def append(fd: int, data: bytes, offset: int) -> None:
+    """Write `data` at the end (`offset`, the writer's own count) whole, or leave nothing of it."""
+    view = memoryview(data)
     try:
-        connection.executemany("INSERT INTO record (durable, body) VALUES (?, ?)", rows)
+        while view:
+            view = view[os.write(fd, view) :]
     except BaseException:
-        connection.execute("ROLLBACK")
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, offset)  # never a torn line before the next one
         raise
-    connection.execute("COMMIT")
 
 
-def oldest(connection: sqlite3.Connection, limit: int) -> list[Row]:
-    rows = connection.execute("SELECT seq, body FROM record ORDER BY seq LIMIT ?", (limit,)).fetchall()
-    return [Row(int(seq), str(body)) for seq, body in rows]
+def read_shipped(directory: Path, lane: str, first_segment: int) -> Position:
+    try:
+        segment, offset = shipped_path(directory, lane).read_text(encoding="ascii").split()
+        return Position(int(segment), int(offset))
+    except (FileNotFoundError, ValueError):
+        return Position(first_segment, 0)
 
 
-def delete_through(connection: sqlite3.Connection, seq: int) -> None:
-    """Delete every row up to and including `seq` (they have been acknowledged)."""
-    connection.execute("DELETE FROM record WHERE seq <= ?", (seq,))
-
-
-def count(connection: sqlite3.Connection) -> int:
-    (rows,) = connection.execute("SELECT COUNT(*) FROM record").fetchone()
-    return int(rows)
+def write_shipped(directory: Path, lane: str, position: Position) -> None:
+    target = shipped_path(directory, lane)
+    temporary = target.with_name(target.name + ".new")
+    temporary.write_text(f"{position.segment} {position.offset}\n", encoding="ascii")
+    temporary.replace(target)
 
 
 def hold_lock(path: Path) -> int | None:
@@ -125,8 +122,11 @@ def create_lock(path: Path) -> int:
     return fd
 
 
-def remove(spool: Path) -> None:
-    """Delete a drained spool: the database and its side files first, the lock file last."""
-    for path in [spool, *(spool.with_name(spool.name + side) for side in _SIDE_FILES), lock_path(spool)]:
+def remove_lane(directory: Path, lane: str) -> None:
+    """Delete a drained lane: its segments and shipped mark first, its lock file last."""
+    for number in lanes(directory).get(lane, []):
+        with contextlib.suppress(FileNotFoundError):
+            segment_path(directory, lane, number).unlink()
+    for path in (shipped_path(directory, lane), lock_path(directory, lane)):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

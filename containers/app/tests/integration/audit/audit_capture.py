@@ -40,7 +40,7 @@ def ship_everything(spool: Path, port: int) -> int:
     shipper = Shipper(spool, LogstashHttpSink("127.0.0.1", port))
     shipped = 0
     try:
-        while moved := shipper.ship_pass():
+        while (moved := shipper.ship_pass()) or shipper.more:
             shipped += moved
         shipper.ship_pass()  # removes the files drained above whose writers have ended
     finally:
@@ -63,7 +63,7 @@ class Captured:
     def leaked(self, canaries: dict[str, str]) -> list[str]:
         """Each canary found anywhere in the output, by name, with where it was (itself masked)."""
         wire = "\n".join(json.dumps(json.loads(body)) for body in self.wire)  # \\u escapes decoded too
-        text = b"\n".join(self.wire).decode("ascii") + "\n" + wire + "\n" + self.console
+        text = b"\n".join(self.wire).decode("utf-8") + "\n" + wire + "\n" + self.console
         found = []
         for name, value in canaries.items():
             at = text.find(value)

@@ -17,7 +17,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -93,12 +92,12 @@ def numbered(events: list[Document]) -> Counter[tuple[object, object]]:
 
 
 def spooled(spool: Path) -> list[dict[str, Any]]:
-    """The audit events in every spool file of `spool`, read as the shipper reads them."""
+    """The complete lines of every lane of `spool`, read as the shipper reads them."""
     events = []
-    for path in sorted(spool.glob(f"*{spool_file.SPOOL_SUFFIX}")):
-        with sqlite3.connect(path) as reader:
-            events += [json.loads(body) for (body,) in reader.execute("SELECT body FROM record WHERE durable = 1")]
-        reader.close()
+    for lane, segments in spool_file.lanes(spool).items():
+        for number in segments:
+            data = spool_file.segment_path(spool, lane, number).read_bytes()
+            events += [json.loads(line) for line in data.split(b"\n")[:-1]]  # a torn last line is no event
     return events
 
 
@@ -142,7 +141,7 @@ def test_children_forked_while_the_parent_audits_deliver_everything_once(
     assert {process for process, _ in copies} == {"parent", *(f"child-{n}" for n in range(FORKS))}
     assert set(logstash.copies().values()) == {1}
     assert "parent line" in stderr  # the parent was writing to stderr while it forked
-    assert list(spool.glob("*.spool")) == []  # every process ended: every file drained and removed
+    assert spool_file.lanes(spool) == {}  # every process ended: every lane drained and removed
 
 
 def test_a_process_killed_right_after_event_k_leaves_events_0_to_k_in_its_spool(tmp_path: Path) -> None:

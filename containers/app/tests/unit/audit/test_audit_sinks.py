@@ -25,8 +25,9 @@ from mymonit.audit.spool import ProcessSpool
 CREDENTIALS = ("mymonit", "shipper-password-5e1f")
 
 
-def documents(count: int, start: int = 0) -> list[str]:
-    return [json.dumps({"log_id": f"id-{n}", "event": "test:event:sent", "seq": n}) for n in range(start, count)]
+def documents(count: int, start: int = 0) -> list[bytes]:
+    return [json.dumps({"log_id": f"id-{n}", "event": "test:event:sent", "seq": n, "text": "naïve Ω"}).encode()
+            for n in range(start, count)]
 
 
 @pytest.fixture
@@ -107,7 +108,7 @@ def test_contract_a_batch_not_acknowledged_raises_and_the_sink_takes_the_next(co
     assert [json.loads(doc)["seq"] for doc in contract.kept()] == [2, 3]
 
 
-def test_each_batch_is_one_json_array_posted_with_the_pipeline_credentials(
+def test_each_batch_is_one_utf8_json_array_posted_with_the_pipeline_credentials(
     logstash: LogstashStandIn, opened: list[Sink]
 ) -> None:
     sink = http_sink(logstash, opened)
@@ -116,8 +117,8 @@ def test_each_batch_is_one_json_array_posted_with_the_pipeline_credentials(
     sink.close()
 
     (body,) = logstash.bodies()
-    assert body.isascii()
-    assert [event["seq"] for event in json.loads(body)] == [0, 1, 2]
+    assert [(event["seq"], event["text"]) for event in json.loads(body.decode("utf-8"))] == [
+        (0, "naïve Ω"), (1, "naïve Ω"), (2, "naïve Ω")]
 
 
 def test_without_the_credentials_logstash_refuses_the_batch(logstash: LogstashStandIn, opened: list[Sink]) -> None:
