@@ -16,25 +16,35 @@ from mymonit.config import InsecureConfiguration, Settings, load_settings
 from mymonit.ingest.commands import dead_letters
 
 if TYPE_CHECKING:
+    from mymonit.container import Container
     from mymonit.ingest.lifecycle import StopFlag
     from mymonit.ingest.listener import RabbitListener
 
 
-def _settings(*, spool: bool = True) -> Settings:
-    """The settings from the environment, with logging configured (redacting, audit-ready).
-
-    `spool=False`: the console only (the shipper, which must not feed the spool it drains).
-    """
+def _load() -> Settings:
+    """The settings from the environment; a clear error message for a bad or insecure one."""
     try:
-        settings = load_settings()
+        return load_settings()
     except InsecureConfiguration as error:
         raise click.ClickException(str(error)) from error
     except ValidationError as error:
         raise _invalid(error) from error
-    from mymonit.audit import configure_logging
 
-    configure_logging(settings, spool=spool)
+
+def _settings() -> Settings:
+    """The settings, with this process's logging configured (commands that need no container)."""
+    from mymonit.bootstrap import configure
+
+    settings = _load()
+    configure(settings)
     return settings
+
+
+def _process(*, spool: bool = True) -> Container:
+    """This process put together by the bootstrap: its logging, its one audit trail, its container."""
+    from mymonit.bootstrap import start
+
+    return start(_load(), spool=spool)
 
 
 def _invalid(error: ValidationError) -> click.ClickException:
@@ -42,21 +52,14 @@ def _invalid(error: ValidationError) -> click.ClickException:
     return click.ClickException(f"invalid configuration: {problems}")
 
 
-def _listener(settings: Settings, stop: StopFlag) -> RabbitListener:
+def _listener(container: Container, stop: StopFlag) -> RabbitListener:
     """The consumer, its IngestSettings checked first so a bad value is an error message, not a traceback."""
-    container = _container(settings)
     try:
         container.ingest_settings()
     except ValidationError as error:
         raise _invalid(error) from error
     listener: RabbitListener = container.rabbit_listener(stop=stop)
     return listener
-
-
-def _container(settings: Settings):  # type: ignore[no-untyped-def]  # imported lazily: keeps `--help` fast
-    from mymonit.container import Container
-
-    return Container(settings=settings)
 
 
 @click.group()
@@ -86,7 +89,7 @@ def consume() -> None:
     from mymonit.ingest.topology import BrokerMisconfigured
 
     stop = StopFlag()
-    listener = _listener(_settings(), stop)
+    listener = _listener(_process(), stop)
     stop.install()
     ingest = listener.parts.settings
     serve_metrics(ingest.CONSUMER_METRICS_HOST, ingest.CONSUMER_METRICS_PORT)
@@ -106,9 +109,10 @@ def run() -> None:
     from mymonit.ingest.lifecycle import StopFlag
     from mymonit.server import serve as serve_api
 
-    settings = _settings()
+    container = _process()
+    settings: Settings = container.settings()
     stop = StopFlag()  # granian owns the signals; its exit stops the consumer below
-    listener = _listener(settings, stop)
+    listener = _listener(container, stop)
     install_fork_guard()  # granian forks its workers next to the consumer thread
     consumer = threading.Thread(target=listener.run, name="mymonit-consumer", daemon=True)
     consumer.start()
@@ -129,7 +133,8 @@ def ship_audit(backlog: bool) -> None:
     from mymonit.audit import spool_directory
     from mymonit.audit.shipper import backlog as waiting
 
-    settings = _settings(spool=False)
+    container = _process(spool=False)
+    settings: Settings = container.settings()
     if backlog:
         lanes, size = waiting(spool_directory(settings))
         click.echo(f"{lanes} lanes, {size} bytes waiting in {spool_directory(settings)}")
@@ -139,7 +144,7 @@ def ship_audit(backlog: bool) -> None:
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda _number, _frame: stop.set())
-    _container(settings).audit_shipper().run(stop)
+    container.audit_shipper().run(stop)
 
 
 @main.group()
@@ -150,7 +155,7 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Apply pending schema migrations."""
-    applied = _container(_settings()).migrator().upgrade()
+    applied = _process().migrator().upgrade()
     click.echo(f"applied {len(applied)} migration(s)" if applied else "schema is up to date")
 
 
@@ -159,8 +164,7 @@ def demo() -> None:
     """Load the demo users, experiments and measures (idempotent; never in production)."""
     from mymonit.storage.demo import load_demo
 
-    container = _container(_settings())
-    new = load_demo(container.database())
+    new = load_demo(_process().database())
     click.echo(f"demo data loaded ({new} new measures)")
 
 
@@ -188,9 +192,9 @@ def seed_demo() -> None:
     from mymonit.auth.emulator import ensure_account
     from mymonit.storage.demo import DEMO_USERS
 
-    settings = _settings()
-    _emulator(settings)
-    app = _container(settings).firebase()
+    container = _process()
+    _emulator(container.settings())
+    app = container.firebase()
     for user in DEMO_USERS:
         ensure_account(app, user.uid, user.email, _demo_password(), user.name)
     click.echo(f"{len(DEMO_USERS)} demo accounts ready in the Auth Emulator")

@@ -1,9 +1,11 @@
-"""The composition root: the only module that names concrete classes."""
+"""The composition root: the only module that names concrete classes (`bootstrap` drives it)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pika
 from dependency_injector import containers, providers
 
 from mymonit.api.identity import RequestAuthenticator
@@ -13,10 +15,17 @@ from mymonit.audit.sinks import EverySink, FileSink, LogstashHttpSink, Sink
 from mymonit.auth.token_cache import VerifiedTokens
 from mymonit.auth.verifier import CachedAccountStatus, FirebaseAccountStatus, FirebaseTokenVerifier, firebase_app
 from mymonit.config import Settings
-from mymonit.ingest.broker import BrokerProbe
-from mymonit.ingest.factory import build_listener
+from mymonit.ingest.assembler import MeasureAssembler
+from mymonit.ingest.broker import BrokerProbe, connection_parameters
+from mymonit.ingest.decoder import Limits
+from mymonit.ingest.lifecycle import Liveness, StopFlag
+from mymonit.ingest.listener import RabbitListener
 from mymonit.ingest.metrics import ConsumerMetrics
+from mymonit.ingest.names import NameResolver, NameSource
+from mymonit.ingest.parts import ConsumerParts
+from mymonit.ingest.ports import MeasureSink
 from mymonit.ingest.settings import IngestSettings
+from mymonit.ingest.topology import Topology
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measures import MeasureService, MeasureTypeService
 from mymonit.services.users import UserService
@@ -39,6 +48,23 @@ def connection_settings(settings: Settings, statement_seconds: float = 0.0) -> C
     )
 
 
+def limits(ingest: IngestSettings) -> Limits:
+    return Limits(max_body_bytes=ingest.INGEST_MAX_BODY_BYTES, max_measures=ingest.INGEST_MAX_MEASURES,
+                  max_future_seconds=ingest.INGEST_MAX_FUTURE_SECONDS)
+
+
+def build_listener(settings: Settings, ingest: IngestSettings, sink: MeasureSink, names: NameSource,
+                   trail: AuditTrail, metrics: ConsumerMetrics, stop: StopFlag | None = None) -> RabbitListener:
+    """A listener on RABBIT_QUEUE with the service's broker account; `stop` ends its `run()`."""
+    resolver = NameResolver(names, time.monotonic, ingest.INGEST_NAMES_RELOAD_SECONDS)
+    parts = ConsumerParts(
+        topology=Topology.from_settings(settings), settings=ingest,
+        assembler=MeasureAssembler(resolver, limits(ingest)), sink=sink, metrics=metrics, trail=trail,
+        stop=stop or StopFlag(), liveness=Liveness(ingest.CONSUMER_LIVENESS_FILE),
+    )
+    return RabbitListener(lambda: pika.BlockingConnection(connection_parameters(settings)), parts)
+
+
 def audit_sink(settings: Settings) -> Sink:
     """Logstash's http input and/or the audit file, as configured (see `Settings.audit_shipped`)."""
     sinks: list[Sink] = []
@@ -55,7 +81,8 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     # The API's processes pass REST_QUERY_SECONDS; the consumer and the migrations run unbounded.
     statement_seconds = providers.Dependency(instance_of=float, default=0.0)
-    audit_trail = providers.Singleton(AuditTrail)
+    # The process's one trail, from configure_logging (bootstrap.start): it knows the secrets.
+    audit_trail = providers.Dependency(instance_of=AuditTrail)
     audit_shipper = providers.Factory(
         Shipper, providers.Callable(spool_directory, settings), providers.Callable(audit_sink, settings),
         batch_rows=settings.provided.AUDIT_SHIP_BATCH,

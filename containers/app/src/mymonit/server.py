@@ -66,21 +66,17 @@ def api_server(settings: Settings, app_factory: str) -> MPServer:
 
 def worker_app() -> Any:
     """The WSGI app of one worker process, built when granian starts the worker."""
-    from mymonit.api.app import create_app
-    from mymonit.audit import AuditEvent, configure_logging, reset_logging
-    from mymonit.container import Container
+    from mymonit.audit import AuditEvent, reset_logging
+    from mymonit.bootstrap import api_app
 
     settings = load_settings()  # from the environment the worker inherited, as the master read it
     forget_secrets_in_environment(settings)
-    trail = configure_logging(settings)
+    app, container = api_app(settings, access_log=bool(os.environ.get(ACCESS_LOG_VARIABLE)))
     # A worker is a multiprocessing child: it ends without running atexit, where logging would
-    # close the spool handler and so commit the log lines still queued in memory (audit events
-    # are committed as they are emitted). multiprocessing runs its own finalizers as the child ends.
+    # close its handlers. multiprocessing runs its own finalizers as the child ends: the worker
+    # then releases its lane of the audit spool at once (every record is already in it).
     Finalize(None, reset_logging, exitpriority=0)
-    container = Container(settings=settings, statement_seconds=settings.REST_QUERY_SECONDS)
-    container.audit_trail.override(trail)
-    app = create_app(container, access_log=bool(os.environ.get(ACCESS_LOG_VARIABLE)))
-    trail.emit(AuditEvent.SERVICE_STARTED, component="api", pid=os.getpid())
+    container.audit_trail().emit(AuditEvent.SERVICE_STARTED, component="api", pid=os.getpid())
     return app
 
 

@@ -17,6 +17,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mymonit.api.app import create_app
+from mymonit.audit import AuditTrail
+from mymonit.bootstrap import api_parts
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.model import Role
@@ -42,7 +44,7 @@ def settings() -> Iterator[Settings]:
 @pytest.fixture(scope="session")
 def container(settings: Settings) -> Iterator[Container]:
     recreate_database(settings, settings.DB_DATABASE)
-    container = Container(settings=settings)
+    container = Container(settings=settings, audit_trail=AuditTrail())
     container.migrator().upgrade()
     yield container
     container.database().close()
@@ -50,7 +52,7 @@ def container(settings: Settings) -> Iterator[Container]:
 
 @pytest.fixture(scope="session")
 def app(container: Container) -> Flask:
-    return create_app(container)
+    return create_app(api_parts(container))
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mymonit.api.app import create_app
+from mymonit.audit import AuditTrail
+from mymonit.bootstrap import api_parts
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.model import Caller
@@ -70,7 +72,7 @@ def settings(clean_environment: pytest.MonkeyPatch) -> Settings:  # noqa: ARG001
 @pytest.fixture
 def container(settings: Settings, ports: Ports) -> Container:
     """The real composition root, with every provider that would do I/O replaced by a fake."""
-    container = Container(settings=settings)
+    container = Container(settings=settings, audit_trail=AuditTrail())
     overrides: dict[providers.Provider[Any], object] = {
         container.user_repository: ports.users,
         container.experiment_repository: ports.experiments,
@@ -88,7 +90,7 @@ def container(settings: Settings, ports: Ports) -> Container:
 
 @pytest.fixture
 def app(container: Container) -> Flask:
-    return create_app(container)
+    return create_app(api_parts(container))
 
 
 @pytest.fixture

@@ -1,54 +1,72 @@
-"""The Flask application factory."""
+"""The Flask application factory: the app from the parts it is given (the bootstrap builds them)."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network
 
-from flask import Flask, Response, g, request
+from flask import Blueprint, Flask, Response, g, request
 
 from mymonit.api.access_log import AccessLog
+from mymonit.api.identity import RequestAuthenticator
 from mymonit.api.metrics import install_metrics
 from mymonit.api.operations import Api
 from mymonit.api.problems import register_problem_handlers
 from mymonit.api.proxy import TrustedProxy
 from mymonit.api.resources import experiments, measure_types, measures, system, users
-from mymonit.audit import bind_request
-from mymonit.config import parse_networks
-from mymonit.container import Container
+from mymonit.audit import AuditTrail, bind_request
+from mymonit.services.experiments import ExperimentService
+from mymonit.services.measures import MeasureService, MeasureTypeService
+from mymonit.services.users import UserService
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-def create_app(container: Container, *, access_log: bool = False) -> Flask:
-    """Build the WSGI app from the container; no I/O happens until the first request.
+@dataclass(frozen=True)
+class ApiParts:
+    """Everything the app is made of; nothing here has done I/O yet."""
+
+    authenticator: RequestAuthenticator
+    trail: AuditTrail
+    experiments: ExperimentService
+    users: UserService
+    measure_types: MeasureTypeService
+    measures: MeasureService
+    database_ready: Callable[[], bool]
+    broker_ready: Callable[[], bool]
+    web_page: Blueprint
+    max_body_bytes: int
+    trusted_proxies: Sequence[IPv4Network | IPv6Network]
+
+
+def create_app(parts: ApiParts, *, access_log: bool = False) -> Flask:
+    """Build the WSGI app; no I/O happens until the first request.
 
     `access_log` adds one `mymonit.access` record per request (see `access_log`).
     """
-    settings = container.settings()
     app = Flask("mymonit")
-    app.config["MAX_CONTENT_LENGTH"] = settings.REST_MAX_BODY_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = parts.max_body_bytes
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
-    trail = container.audit_trail()
-    api = Api(authenticate=container.authenticator(), trail=trail)
-    experiments.register(api, container.experiment_service())
-    users.register(api, container.user_service())
-    measure_types.register(api, container.measure_type_service())
-    measures.register(api, container.measure_service())
-    types = container.measure_type_service()
-    system.register(api, container.database().ping, container.broker_probe(),
-                    lambda: [t.name for t in types.all()])
+    api = Api(authenticate=parts.authenticator, trail=parts.trail)
+    experiments.register(api, parts.experiments)
+    users.register(api, parts.users)
+    measure_types.register(api, parts.measure_types)
+    measures.register(api, parts.measures)
+    system.register(api, parts.database_ready, parts.broker_ready, lambda: [t.name for t in parts.measure_types.all()])
     for blueprint in api.blueprints:
         app.register_blueprint(blueprint)
-    app.register_blueprint(container.web_page())
+    app.register_blueprint(parts.web_page)
 
-    register_problem_handlers(app, trail)
+    register_problem_handlers(app, parts.trail)
     install_metrics(app)
     _install_request_ids(app)
     if access_log:
         app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
-    app.wsgi_app = TrustedProxy(app.wsgi_app, parse_networks(settings.REST_TRUSTED_PROXIES))  # type: ignore[method-assign]
+    app.wsgi_app = TrustedProxy(app.wsgi_app, tuple(parts.trusted_proxies))  # type: ignore[method-assign]
     return app
 
 

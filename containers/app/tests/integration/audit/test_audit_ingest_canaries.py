@@ -25,9 +25,8 @@ from prometheus_client import CollectorRegistry
 
 from mymonit.audit import AuditTrail
 from mymonit.config import Settings
-from mymonit.container import Container
+from mymonit.container import Container, build_listener
 from mymonit.ingest.broker import connection_parameters
-from mymonit.ingest.factory import build_listener
 from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology, declare

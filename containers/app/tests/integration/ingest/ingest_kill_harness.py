@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from dependency_injector import providers
 
+from mymonit.bootstrap import start
 from mymonit.config import load_settings
-from mymonit.container import Container
 from mymonit.ingest.ports import MeasureSink, NewMeasure, PreparedRows
 
 
@@ -32,7 +32,7 @@ class DieAfterCommit:
 
 
 def main() -> None:
-    container = Container(settings=load_settings())
+    container = start(load_settings())  # as `mymonit consume` puts itself together
     real = container.measure_writer()
     container.measure_writer.override(providers.Object(DieAfterCommit(real)))
     container.rabbit_listener().run()

@@ -21,10 +21,9 @@ from mymonit.adapters.sources import Sample
 from mymonit.adapters.stream import MeasureStream, Report
 from mymonit.audit import AuditTrail
 from mymonit.config import Settings
-from mymonit.container import Container
+from mymonit.container import Container, build_listener
 from mymonit.domain.model import Experiment
 from mymonit.ingest.broker import adapter_parameters, connection_parameters
-from mymonit.ingest.factory import build_listener
 from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.names import NameSource
 from mymonit.ingest.settings import IngestSettings

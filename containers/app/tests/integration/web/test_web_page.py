@@ -10,6 +10,7 @@ from dependency_injector import providers
 from flask.testing import FlaskClient
 
 from mymonit.api.app import create_app
+from mymonit.bootstrap import api_parts
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.web import WebSettings, browser_config, web_blueprint
@@ -30,7 +31,7 @@ def a_build(root: Path) -> Path:
 def client_serving(container: Container, dist: Path) -> Iterator[FlaskClient]:
     config = browser_config(container.settings(), WebSettings())
     with container.web_page.override(providers.Factory(web_blueprint, config, dist=dist)):
-        app = create_app(container)
+        app = create_app(api_parts(container))
     yield app.test_client()
 
 
