@@ -29,13 +29,14 @@ from mymonit.ingest.topology import Topology
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measures import MeasureService, MeasureTypeService
 from mymonit.services.users import UserService
+from mymonit.storage.database import Database
 from mymonit.storage.experiments import MySqlAssociationRepository, MySqlExperimentRepository
 from mymonit.storage.ingest_names import MySqlNameSource
 from mymonit.storage.measure_types import MySqlMeasureTypeRepository
 from mymonit.storage.measure_writer import MySqlMeasureWriter
 from mymonit.storage.measures import MySqlMeasureReader
 from mymonit.storage.migrator import Migrator
-from mymonit.storage.pool import ConnectionPool, ConnectionSettings, Database
+from mymonit.storage.pool import ConnectionPool, ConnectionSettings
 from mymonit.storage.users import MySqlUserRepository
 from mymonit.web import WebSettings, browser_config, web_blueprint
 

@@ -15,7 +15,7 @@ from mymonit.container import Container
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.timestamps import unix_micros
 from mymonit.ingest.ports import NewMeasure
-from mymonit.storage.pool import Connection, fetch_all
+from mymonit.storage.session import Connection
 
 T0 = datetime(2022, 4, 6, 7, 0, tzinfo=UTC)
 VALUES = [100.0, 95.0, 94.0, 110.0]
@@ -61,7 +61,7 @@ def test_upgrading_keeps_every_measure_and_a_redelivered_one_is_still_a_duplicat
     applied = migrator.upgrade()
 
     assert [m.version for m in applied] == [3]
-    rows = database.run(lambda c: fetch_all(c, "SELECT ts, value, dedup_key FROM measures ORDER BY ts"))
+    rows = database.run(lambda c: c.fetch_all("SELECT ts, value, dedup_key FROM measures ORDER BY ts"))
     moments = [T0 + timedelta(minutes=m) for m in range(len(VALUES))]
     assert [(ts.replace(tzinfo=UTC), value) for ts, value, _ in rows] == list(zip(moments, VALUES, strict=True))
     assert [key for *_, key in rows] == [dedup_key("device-vibrations", "hertz", m, v)

@@ -10,7 +10,7 @@ import pytest
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.errors import QueryTooSlow
-from mymonit.storage.pool import Database
+from mymonit.storage.database import Database
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import mysql.connector
 import pytest
 
 from mymonit.container import Container
-from mymonit.storage.pool import Session
+from mymonit.storage.session import Session
 
 
 @pytest.fixture

@@ -253,7 +253,7 @@ class FakeClock:
 
 
 class FakeDatabase:
-    """Stands in for `storage.pool.Database` where the app only asks whether it answers."""
+    """Stands in for `storage.database.Database` where the app only asks whether it answers."""
 
     def __init__(self, ready: bool = True) -> None:
         self.ready = ready

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.model import Role
+from mymonit.storage.database import Database
 from mymonit.storage.measure_writer import MySqlMeasureWriter, NewMeasure
-from mymonit.storage.pool import Connection, Database, fetch_all
+from mymonit.storage.session import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,6 @@ def _load_entities(connection: Connection) -> None:
 
 
 def _ids(connection: Connection) -> tuple[int, int]:
-    experiment = fetch_all(connection, "SELECT experiment_id FROM experiments WHERE name = 'device-vibrations'")
-    hertz = fetch_all(connection, "SELECT type_id FROM measure_types WHERE name = 'hertz'")
+    experiment = connection.fetch_all("SELECT experiment_id FROM experiments WHERE name = 'device-vibrations'")
+    hertz = connection.fetch_all("SELECT type_id FROM measure_types WHERE name = 'hertz'")
     return int(experiment[0][0]), int(hertz[0][0])

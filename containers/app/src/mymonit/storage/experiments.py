@@ -9,7 +9,8 @@ from mysql.connector import errorcode
 
 from mymonit.domain.errors import DuplicateExperiment, ExperimentHasMeasures
 from mymonit.domain.model import Experiment
-from mymonit.storage.pool import Connection, Database, fetch_all
+from mymonit.storage.database import Database
+from mymonit.storage.session import Connection
 from mymonit.storage.sql import duplicate_key
 
 
@@ -23,17 +24,17 @@ class MySqlExperimentRepository:
 
     def all(self) -> list[Experiment]:
         sql = "SELECT experiment_id, name FROM experiments ORDER BY experiment_id"
-        rows = self._db.run(lambda c: fetch_all(c, sql))
+        rows = self._db.run(lambda c: c.fetch_all(sql))
         return [_experiment(row) for row in rows]
 
     def by_id(self, experiment_id: int) -> Experiment | None:
         sql = "SELECT experiment_id, name FROM experiments WHERE experiment_id = %s"
-        rows = self._db.run(lambda c: fetch_all(c, sql, (experiment_id,)))
+        rows = self._db.run(lambda c: c.fetch_all(sql, (experiment_id,)))
         return _experiment(rows[0]) if rows else None
 
     def by_name(self, name: str) -> Experiment | None:
         sql = "SELECT experiment_id, name FROM experiments WHERE name = %s"
-        rows = self._db.run(lambda c: fetch_all(c, sql, (name,)))
+        rows = self._db.run(lambda c: c.fetch_all(sql, (name,)))
         return _experiment(rows[0]) if rows else None
 
     def add(self, name: str) -> Experiment:
@@ -87,7 +88,7 @@ class MySqlAssociationRepository:
             " ORDER BY e.experiment_id, ue.user_id"
         )
         result: dict[int, list[str]] = {}
-        for experiment_id, user_id in self._db.run(lambda c: fetch_all(c, sql)):
+        for experiment_id, user_id in self._db.run(lambda c: c.fetch_all(sql)):
             users = result.setdefault(int(experiment_id), [])
             if user_id is not None:
                 users.append(str(user_id))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from mymonit.ingest.names import Names
-from mymonit.storage.pool import Connection, Database, fetch_all
+from mymonit.storage.database import Database
+from mymonit.storage.session import Connection
 
 
 class MySqlNameSource:
@@ -14,8 +15,8 @@ class MySqlNameSource:
 
     def load(self) -> Names:
         def work(connection: Connection) -> Names:
-            experiments = fetch_all(connection, "SELECT name, experiment_id FROM experiments")
-            types = fetch_all(connection, "SELECT name, type_id FROM measure_types")
+            experiments = connection.fetch_all("SELECT name, experiment_id FROM experiments")
+            types = connection.fetch_all("SELECT name, type_id FROM measure_types")
             return Names({str(n): int(i) for n, i in experiments}, {str(n): int(i) for n, i in types})
 
         return self._db.run(work)

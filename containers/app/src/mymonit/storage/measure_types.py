@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from mymonit.domain.model import MeasureType
-from mymonit.storage.pool import Database, fetch_all
+from mymonit.storage.database import Database
 
 
 class MySqlMeasureTypeRepository:
@@ -20,6 +20,6 @@ class MySqlMeasureTypeRepository:
         with self._lock:
             if self._cache is None:
                 sql = "SELECT type_id, name, symbol, quantity FROM measure_types ORDER BY type_id"
-                rows = self._db.run(lambda c: fetch_all(c, sql))
+                rows = self._db.run(lambda c: c.fetch_all(sql))
                 self._cache = [MeasureType(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
             return list(self._cache)

@@ -9,7 +9,8 @@ import mysql.connector
 
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.ports import BatchRefused, NewMeasure, PreparedRows
-from mymonit.storage.pool import Connection, Database
+from mymonit.storage.database import Database
+from mymonit.storage.session import Connection
 
 __all__ = ["MySqlMeasureWriter", "NewMeasure"]
 

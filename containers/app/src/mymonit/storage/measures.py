@@ -16,7 +16,7 @@ from mymonit.domain.queries import (
     Order,
 )
 from mymonit.domain.timestamps import SQL_FORMAT, parse_iso_utc
-from mymonit.storage.pool import Database, fetch_all
+from mymonit.storage.database import Database
 
 
 def to_db(moment: datetime) -> datetime:
@@ -83,7 +83,7 @@ class MySqlMeasureReader:
 
     def page(self, query: MeasureQuery) -> MeasurePage:
         sql, params = page_sql(query)
-        rows = self._db.run(lambda c: fetch_all(c, sql, params))
+        rows = self._db.run(lambda c: c.fetch_all(sql, params))
         # The C extension already returns int, int, str, float: no per-row conversion.
         measures = list(map(MeasureRow._make, rows[: query.limit]))
         more = len(rows) > query.limit
@@ -92,7 +92,7 @@ class MySqlMeasureReader:
 
     def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> list[Bucket]:
         sql, params = aggregate_sql(query)
-        rows = self._db.run(lambda c: fetch_all(c, sql, params))
+        rows = self._db.run(lambda c: c.fetch_all(sql, params))
         return [
             Bucket(
                 measure_type=type_names.get(int(r[0]), str(r[0])),

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from mymonit.storage.pool import Connection, Database, fetch_all
+from mymonit.storage.database import Database
+from mymonit.storage.session import Connection
 
 log = logging.getLogger(__name__)
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -49,24 +50,24 @@ class Migrator:
     def current_version(self) -> int:
         def read(connection: Connection) -> int:
             _ensure_table(connection)
-            rows = fetch_all(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+            rows = connection.fetch_all("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
             return int(rows[0][0])
 
         return self._database.run(read)
 
     def _upgrade(self, connection: Connection, up_to: int | None) -> list[Migration]:
         _ensure_table(connection)
-        if fetch_all(connection, "SELECT GET_LOCK(%s, 60)", (_LOCK,))[0][0] != 1:
+        if connection.fetch_all("SELECT GET_LOCK(%s, 60)", (_LOCK,))[0][0] != 1:
             raise RuntimeError("another process holds the migration lock for over 60 s")
         try:
-            done = {int(row[0]) for row in fetch_all(connection, "SELECT version FROM schema_migrations")}
+            done = {int(row[0]) for row in connection.fetch_all("SELECT version FROM schema_migrations")}
             pending = [m for m in available_migrations()
                        if m.version not in done and (up_to is None or m.version <= up_to)]
             for migration in pending:
                 _apply(connection, migration)
             return pending
         finally:
-            fetch_all(connection, "SELECT RELEASE_LOCK(%s)", (_LOCK,))
+            connection.fetch_all("SELECT RELEASE_LOCK(%s)", (_LOCK,))
 
 
 def _ensure_table(connection: Connection) -> None:

@@ -10,7 +10,8 @@ import mysql.connector
 from mymonit.domain.errors import DuplicateUser
 from mymonit.domain.model import Caller, Experiment, Role, User
 from mymonit.domain.personal import Personal
-from mymonit.storage.pool import Connection, Database, fetch_all
+from mymonit.storage.database import Database
+from mymonit.storage.session import Connection
 from mymonit.storage.sql import duplicate_key
 
 _SELECT = "SELECT user_id, name, username, email, role, erased_at FROM users"
@@ -42,12 +43,12 @@ class MySqlUserRepository:
         self._db = database
 
     def by_id(self, user_id: str) -> User | None:
-        rows = self._db.run(lambda c: fetch_all(c, _SELECT + " WHERE user_id = %s", (user_id,)))
+        rows = self._db.run(lambda c: c.fetch_all(_SELECT + " WHERE user_id = %s", (user_id,)))
         return _user(rows[0]) if rows else None
 
     def caller(self, username: str) -> Caller | None:
         # One row per association (one with NULLs for none); erased users have no uid left.
-        rows = self._db.run(lambda c: fetch_all(c, _CALLER, (username,)))
+        rows = self._db.run(lambda c: c.fetch_all(_CALLER, (username,)))
         if not rows:
             return None
         user = _user(rows[0])
@@ -55,7 +56,7 @@ class MySqlUserRepository:
         return Caller.of(user, experiments)
 
     def all(self) -> list[User]:
-        rows = self._db.run(lambda c: fetch_all(c, _SELECT + " ORDER BY user_id"))
+        rows = self._db.run(lambda c: c.fetch_all(_SELECT + " ORDER BY user_id"))
         return [_user(row) for row in rows]
 
     def add(self, user: User) -> None:

@@ -29,7 +29,6 @@ from mymonit.ingest.names import NameSource
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology
 from mymonit.storage.ingest_names import MySqlNameSource
-from mymonit.storage.pool import fetch_all
 
 T0 = 1_700_000_000.0
 _EPOCH = datetime(1970, 1, 1)  # the DATETIME column holds naive UTC
@@ -53,12 +52,12 @@ class Lane:
     def stored(self) -> list[tuple[float, float]]:
         """(Unix seconds, value) of every row of the lane's experiment, in time order."""
         sql = "SELECT ts, value FROM measures WHERE experiment_id = %s ORDER BY ts, dedup_key"
-        rows = self.container.database().run(lambda c: fetch_all(c, sql, (self.experiment.experiment_id,)))
+        rows = self.container.database().run(lambda c: c.fetch_all(sql, (self.experiment.experiment_id,)))
         return [((ts - _EPOCH).total_seconds(), float(value)) for ts, value in rows]
 
     def count(self) -> int:
         sql = "SELECT COUNT(*) FROM measures WHERE experiment_id = %s"
-        return int(self.container.database().run(lambda c: fetch_all(c, sql, (self.experiment.experiment_id,)))[0][0])
+        return int(self.container.database().run(lambda c: c.fetch_all(sql, (self.experiment.experiment_id,)))[0][0])
 
     def measure(self, value: float, at: float | None = None, **changes: object) -> dict[str, object]:
         return {"experiment": self.experiment.name, "measure": "hertz", "value": value,

@@ -16,7 +16,6 @@ from ingest_support import Consumer, Lane, publish_bodies, queue_depth, wait_unt
 
 from mymonit.audit import reset_logging
 from mymonit.cli import main
-from mymonit.storage.pool import fetch_all
 
 Invoke = Callable[..., Result]
 
@@ -102,7 +101,7 @@ def test_dead_letters_are_listed_without_being_consumed_and_replayed_once_their_
     assert replayed.exit_code == 0, replayed.output
     assert "replayed 1 dead letters; 1 left" in replayed.stdout
     sql = "SELECT value FROM measures WHERE experiment_id = %s"
-    wait_until(lambda: lane.container.database().run(lambda c: fetch_all(c, sql, (created.experiment_id,))) == [(1.0,)])
+    wait_until(lambda: lane.container.database().run(lambda c: c.fetch_all(sql, (created.experiment_id,))) == [(1.0,)])
     assert queue_depth(lane, lane.topology.dead_queue) == 1
 
 

@@ -7,8 +7,6 @@ from collections.abc import Callable
 import orjson
 from ingest_support import T0, Consumer, Lane, publish_bodies, publish_with_adapter, queue_depth, wait_until
 
-from mymonit.storage.pool import fetch_all
-
 
 def test_every_measure_published_by_the_adapter_is_stored_exactly_once(
         lane: Lane, consumers: Callable[..., Consumer]) -> None:
@@ -73,4 +71,4 @@ def test_an_experiment_created_while_the_consumer_runs_is_learned_without_a_rest
 
     sql = "SELECT value FROM measures WHERE experiment_id = %s"
     database = lane.container.database()
-    wait_until(lambda: database.run(lambda c: fetch_all(c, sql, (newcomer.experiment_id,))) == [(2.0,)])
+    wait_until(lambda: database.run(lambda c: c.fetch_all(sql, (newcomer.experiment_id,))) == [(2.0,)])
