@@ -71,4 +71,4 @@ def test_upgrading_keeps_every_measure_and_a_redelivered_one_is_still_a_duplicat
     new = NewMeasure.at(experiment_id, HERTZ, T0 + timedelta(hours=1), 1.0,
                      dedup_key("device-vibrations", "hertz", T0 + timedelta(hours=1), 1.0))
     assert scratch.measure_writer().insert([*redelivered, new]) == 1
-    assert migrator.current_version() == 3
+    assert database.run(lambda c: c.fetch_all("SELECT MAX(version) FROM schema_migrations")) == [(3,)]

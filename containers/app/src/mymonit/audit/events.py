@@ -42,7 +42,6 @@ class AuditEvent(StrEnum):
     INGEST_CONSUMER_STARTED = "ingest:consumer:started"
     INGEST_CONSUMER_STOPPED = "ingest:consumer:stopped"
     SERVICE_STARTED = "service:started"
-    SERVICE_STOPPED = "service:stopped"
 
 
 @unique

@@ -9,7 +9,6 @@ cached for `revocation_ttl` seconds per uid (0 = ask on every request).
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +20,6 @@ from firebase_admin import auth, exceptions
 from mymonit.auth.token_cache import VerifiedClaims, VerifiedTokens
 from mymonit.domain.errors import TokenRejected, Unavailable
 from mymonit.ttl_cache import TtlCache
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,6 @@ class UnknownUser(NotFound):
         super().__init__(f"user {user_id} does not exist")
 
 
-class UnknownMeasureType(NotFound):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"measure type {name!r} does not exist")
-
-
 class Conflict(DomainError):
     """The change would break a uniqueness rule."""
 

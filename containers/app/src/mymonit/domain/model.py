@@ -73,14 +73,6 @@ class MeasureType:
 
 
 @dataclass(frozen=True, slots=True)
-class Measure:
-    experiment: str
-    measure_type: str
-    timestamp: datetime
-    value: float
-
-
-@dataclass(frozen=True, slots=True)
 class Bucket:
     """Aggregate of the measures of one type in [start, start + width)."""
 

@@ -1,10 +1,10 @@
-"""Validation rules shared by every entry point (REST bodies, CLI, ingest)."""
+"""The patterns that display names, user ids, uids and emails must match (the REST schemas use them,
+and so does the OpenAPI document built from those)."""
 
 from __future__ import annotations
 
 import re
 
-NAME_MAX = 255
 # Spelled out rather than \s, whose meaning differs between regex engines (Python, ECMA, Rust): the
 # patterns below mean the same in the service, in the OpenAPI document and in its clients.
 # C0 and C1 control characters and the bidirectional overrides that can disguise a name:
@@ -17,14 +17,3 @@ USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,29}$")
 UID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 _EMAIL_CHAR = rf"[^@{_BLANK}{_CONTROL}]"
 EMAIL_PATTERN = re.compile(rf"^{_EMAIL_CHAR}{{1,64}}@{_EMAIL_CHAR}{{1,253}}\.[^@.{_BLANK}{_CONTROL}]{{2,63}}$")
-_DISPLAY_NAME = re.compile(DISPLAY_NAME_PATTERN)
-
-
-def check_display_name(text: str, what: str = "name") -> str:
-    """1-255 characters, at least one visible, no control characters; returns it stripped."""
-    if not _DISPLAY_NAME.match(text):
-        raise ValueError(f"{what} must have a visible character and no control characters")
-    stripped = text.strip()
-    if len(stripped) > NAME_MAX:
-        raise ValueError(f"{what} must be at most {NAME_MAX} characters")
-    return stripped

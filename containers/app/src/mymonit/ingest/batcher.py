@@ -55,14 +55,6 @@ class Batcher(Generic[Row]):
         batch = self._batch
         return batch is not None and (len(batch.rows) >= self._max_rows or now - batch.opened_at >= self._max_age)
 
-    def seconds_left(self, now: float) -> float | None:
-        """How long until the open batch is due by age (0 when due now); None when there is none."""
-        if self._batch is None:
-            return None
-        if len(self._batch.rows) >= self._max_rows:
-            return 0.0
-        return max(0.0, self._batch.opened_at + self._max_age - now)
-
     def take(self) -> Batch[Row] | None:
         """The open batch (due or not), which the batcher forgets; None when there is none."""
         batch, self._batch = self._batch, None

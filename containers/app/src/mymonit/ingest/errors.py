@@ -2,8 +2,9 @@
 
 - `PoisonMessage`: the message can never succeed. It is published to the dead-letter exchange with
   its reason in a header, then acked. The consumer carries on.
-- `TransientFailure`: the database or the broker is unreachable right now. Nothing is acked; the
-  consumer backs off, reconnects and retries, and redeliveries are absorbed by the dedup key.
+- A transient failure (`domain.errors.Unavailable` from the database, pika's connection errors from
+  the broker): nothing is acked; the consumer backs off, reconnects and retries, and redeliveries
+  are absorbed by the dedup key.
 """
 
 from __future__ import annotations
@@ -45,7 +46,3 @@ class PoisonMessage(Exception):
     def at(self, index: int) -> PoisonMessage:
         """The same error, naming which measure of an array was at fault."""
         return PoisonMessage(self.reason, f"measure {index}: {self.detail}")
-
-
-class TransientFailure(Exception):
-    """The database or the broker cannot be reached now; retrying later may succeed."""

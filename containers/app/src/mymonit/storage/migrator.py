@@ -47,14 +47,6 @@ class Migrator:
         """Apply every migration not yet recorded (up to version `up_to` if given); returns those applied now."""
         return self._database.run(lambda connection: self._upgrade(connection, up_to), retry=False)
 
-    def current_version(self) -> int:
-        def read(connection: Connection) -> int:
-            _ensure_table(connection)
-            rows = connection.fetch_all("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-            return int(rows[0][0])
-
-        return self._database.run(read)
-
     def _upgrade(self, connection: Connection, up_to: int | None) -> list[Migration]:
         _ensure_table(connection)
         if connection.fetch_all("SELECT GET_LOCK(%s, 60)", (_LOCK,))[0][0] != 1:

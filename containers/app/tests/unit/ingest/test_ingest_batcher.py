@@ -21,18 +21,17 @@ class Case:
     arrivals: list[tuple[float, int]]  # (time, rows) of each message
     now: float
     due: bool
-    left: float | None
 
 
 CASES = {
-    "nothing received: never due": Case([], 10.0, due=False, left=None),
-    "one message, young: not due": Case([(0.0, 1)], 0.01, due=False, left=0.04),
-    "one message, exactly max age: due": Case([(0.0, 1)], MAX_AGE, due=True, left=0.0),
-    "one message, older than max age: due": Case([(0.0, 1)], 1.0, due=True, left=0.0),
-    "age counts from the first message": Case([(0.0, 1), (0.04, 1)], 0.05, due=True, left=0.0),
-    "full by rows: due at once": Case([(0.0, 1), (0.0, 1), (0.0, 1)], 0.0, due=True, left=0.0),
-    "one row short of full: not due": Case([(0.0, 1), (0.0, 1)], 0.0, due=False, left=MAX_AGE),
-    "one large message fills it alone": Case([(0.0, 7)], 0.0, due=True, left=0.0),
+    "nothing received: never due": Case([], 10.0, due=False),
+    "one message, young: not due": Case([(0.0, 1)], 0.01, due=False),
+    "one message, exactly max age: due": Case([(0.0, 1)], MAX_AGE, due=True),
+    "one message, older than max age: due": Case([(0.0, 1)], 1.0, due=True),
+    "age counts from the first message": Case([(0.0, 1), (0.04, 1)], 0.05, due=True),
+    "full by rows: due at once": Case([(0.0, 1), (0.0, 1), (0.0, 1)], 0.0, due=True),
+    "one row short of full: not due": Case([(0.0, 1), (0.0, 1)], 0.0, due=False),
+    "one large message fills it alone": Case([(0.0, 7)], 0.0, due=True),
 }
 
 
@@ -43,8 +42,6 @@ def test_a_batch_is_due_when_full_or_old_enough(case: Case) -> None:
         batcher.add(delivery(tag, rows), moment)
 
     assert batcher.is_due(case.now) is case.due
-    left = batcher.seconds_left(case.now)
-    assert left == pytest.approx(case.left) if case.left is not None else left is None
 
 
 def test_taking_a_batch_hands_over_its_deliveries_rows_and_last_tag_and_starts_afresh() -> None:
