@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Every check of MyMONIT: lint (ruff), types (mypy), security (bandit) and the tests (pytest with
-# coverage: unit, then integration against the real MariaDB, RabbitMQ and Auth Emulator that
-# run-infra.sh starts). Reports go to reports/. Exits non-zero if any check fails.
+# Every check of MyMONIT: lint (ruff), types (mypy), dead code (vulture), security (bandit) and the
+# tests (pytest with coverage: unit, then integration against the real MariaDB, RabbitMQ and Auth
+# Emulator that run-infra.sh starts). Reports go to reports/. Exits non-zero if any check fails.
 #
 #   ./run-checks.sh            everything
-#   ./run-checks.sh --fast     lint, types and unit tests only (no servers needed)
+#   ./run-checks.sh --fast     lint, types, dead code and unit tests only (no servers needed)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -54,6 +54,8 @@ main() {
 
     check ruff "$VENV_DIR/bin/ruff" check "$APP_DIR"
     check mypy bash -c "cd '$APP_DIR' && '$VENV_DIR/bin/mypy'"
+    # src/ and tests/ at --min-confidence 60, with vulture_allowlist.py ([tool.vulture] in pyproject.toml).
+    check vulture bash -c "cd '$APP_DIR' && '$VENV_DIR/bin/vulture'"
     check bandit "$VENV_DIR/bin/bandit" -q -c "$APP_DIR/pyproject.toml" -r "$APP_DIR/src"
     check unit-tests pytest_run unit
     ((fast)) || check integration-tests pytest_run integration
