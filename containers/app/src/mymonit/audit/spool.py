@@ -85,7 +85,6 @@ class ProcessSpool:
         if os.getpid() != self._pid:
             self.after_fork_in_child()
         line = body + b"\n"
-        fd = None
         with self._lock:
             if self._closed:
                 _report("a record after the spool was closed")
@@ -98,11 +97,9 @@ class ProcessSpool:
             except OSError as error:
                 self._keep(line, durable, error)
                 return
-            if durable and self._sync is Sync.POWER and self._fd is not None:
-                fd = os.dup(self._fd)  # still valid if another thread moves the lane to a new segment
             upto = self._written
-        if fd is not None:
-            self._sync_through(upto, fd)
+        if durable and self._sync is Sync.POWER:
+            self._sync_through(upto)
 
     def close(self) -> None:
         """Write what is held, then release the lane: the shipper drains and removes it."""
@@ -136,6 +133,8 @@ class ProcessSpool:
             self._lane = lane
         self._fd = spool_file.open_segment(spool_file.segment_path(self._directory, self._lane, self._segment))
         self._offset = os.fstat(self._fd).st_size
+        if self._sync is Sync.POWER:
+            spool_file.sync_directory(self._directory)  # the new segment's (and lock's) names too
 
     def _next_segment(self) -> None:
         assert self._fd is not None  # noqa: S101  # only called with a segment open
@@ -146,26 +145,34 @@ class ProcessSpool:
         self._segment += 1
         self._open_lane()
 
-    def _sync_through(self, upto: int, fd: int) -> None:
-        """Return once the lane is synced at least up to `upto` bytes (one sync for many writers)."""
-        try:
-            with self._synced:
-                while self._synced_upto < upto:
-                    if self._syncing:
-                        self._synced.wait()
-                        continue
-                    self._syncing = True
-                    target = self._written
-                    self._synced.release()
-                    try:
-                        os.fdatasync(fd)
-                    finally:
-                        self._synced.acquire()
-                        self._syncing = False
-                        self._synced.notify_all()
-                    self._synced_upto = max(self._synced_upto, target)
-        finally:
-            os.close(fd)
+    def _sync_through(self, upto: int) -> None:
+        """Return once the lane is synced at least up to `upto` bytes (one sync for many writers).
+
+        The syncing thread takes the lane's size and a copy of its segment's descriptor at one
+        moment, under the append lock: every byte up to that size is in that segment or in one
+        the lane left, which was synced as it was left.
+        """
+        with self._synced:
+            while self._synced_upto < upto:
+                if self._syncing:
+                    self._synced.wait()
+                    continue
+                self._syncing = True
+                self._synced.release()
+                try:
+                    with self._lock:
+                        target = self._written
+                        fd = os.dup(self._fd) if self._fd is not None else None
+                    if fd is not None:
+                        try:
+                            os.fdatasync(fd)
+                        finally:
+                            os.close(fd)
+                finally:
+                    self._synced.acquire()
+                    self._syncing = False
+                    self._synced.notify_all()
+                self._synced_upto = max(self._synced_upto, target)
 
     def _keep(self, line: bytes, durable: bool, error: OSError) -> None:
         if durable:

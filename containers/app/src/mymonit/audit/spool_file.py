@@ -116,10 +116,29 @@ def hold_lock(path: Path) -> int | None:
 
 
 def create_lock(path: Path) -> int:
-    """Create a new lock file and hold it (a writer's first step; the name must be new)."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    """Create a new lock file, already held (a writer's first step; the name must be new).
+
+    It is locked under a name no shipper looks at, then renamed into place (the lock stays with
+    the file), so a shipper never finds a writer's lock file that is not held yet.
+    """
+    pending = path.with_name(path.name + ".new")
+    fd = os.open(pending, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        pending.rename(path)
+    except BaseException:
+        os.close(fd)
+        raise
     return fd
+
+
+def sync_directory(directory: Path) -> None:
+    """fsync the directory itself, so that a file just created in it survives a power loss."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def remove_lane(directory: Path, lane: str) -> None:

@@ -36,9 +36,9 @@ class AuditTrail:
     as such, so a `RedactingFilter` holding the same secrets passes it without a second pass;
     one holding others scrubs it again.
 
-    `emit` never raises and never waits on the network: the spool handler commits an audit event
-    to this process's spool file and returns (docs/audit.md); a broken handler must not fail a
-    request or stop the consumer.
+    `emit` never raises and never waits on the network: the spool handler appends the event to
+    this process's lane of the spool and returns (docs/audit.md); a broken handler must not fail
+    a request or stop the consumer.
     """
 
     def __init__(self, logger: logging.Logger | None = None, secrets: Collection[str] = ()) -> None:

@@ -194,3 +194,22 @@ def test_a_forked_child_writes_a_lane_of_its_own_and_leaves_the_parents_alone(
     assert lines_of(directory, child_lane) == [b"child"]
     assert lines_of(directory, parent_lane) == [b"parent before", b"parent after"]
     assert parent_lock_held == "True"
+
+
+def test_a_lock_file_appears_under_its_name_only_once_it_is_held(directory: Path) -> None:
+    directory.mkdir()
+    seen: list[bool] = []
+    real_rename = Path.rename
+
+    def watching_rename(self: Path, target: Path) -> Path:
+        seen.append(Path(target).exists())  # a shipper listing now must not find the lane's lock
+        return real_rename(self, target)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "rename", watching_rename)
+        fd = spool_file.create_lock(spool_file.lock_path(directory, "lane"))
+
+    assert seen == [False]
+    assert spool_file.hold_lock(spool_file.lock_path(directory, "lane")) is None
+    assert sorted(p.name for p in directory.iterdir()) == ["lane.lock"]
+    os.close(fd)
