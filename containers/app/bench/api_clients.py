@@ -32,9 +32,7 @@ class ApiClients:
     def in_process(self, url: str) -> Run:
         def run() -> object:
             response = self.client.get(url, headers=self.headers)
-            if response.status_code != 200:
-                raise ApiFailed(f"GET {url} answered {response.status_code}: {response.get_data(as_text=True)[:300]}")
-            return response.data
+            return _body(url, response.status_code, response.data)
 
         return run
 
@@ -45,9 +43,7 @@ class ApiClients:
 
         def run() -> object:
             response = session.get(self.base_url + url, timeout=60)
-            if response.status_code != 200:
-                raise ApiFailed(f"GET {url} answered {response.status_code}: {response.text[:300]}")
-            return response.content
+            return _body(url, response.status_code, response.content)
 
         return run
 
@@ -65,11 +61,16 @@ class ApiClients:
             except (http.client.HTTPException, OSError):
                 raw.close()  # reconnects on the next request
                 raise
-            if response.status != 200:
-                raise ApiFailed(f"GET {url} answered {response.status}: {body[:300]!r}")
-            return body
+            return _body(url, response.status, body)
 
         return run
+
+
+def _body(url: str, status: int, body: bytes) -> bytes:
+    """The body of a 200 answer; anything else raises ApiFailed with the start of what came."""
+    if status != 200:
+        raise ApiFailed(f"GET {url} answered {status}: {body[:300].decode(errors='replace')}")
+    return body
 
 
 @contextmanager

@@ -13,14 +13,13 @@ is near or under a target rate, that target cannot be met by tuning the service'
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
 import orjson
 import requests
 
-from api_load_cpu import CpuMeter, describe, tree
+from api_load_cpu import CpuMeter, describe, machine, tree
 from api_load_stack import TLS_DIR, Nginx
 from api_load_wrk import run_wrk, wrk_path
 from bench_settings import load_bench_settings
@@ -86,8 +85,7 @@ def main() -> int:
         serve(args.serve, args.port)
         return 0
     wrk_path()
-    print(f"serving-stack floor: {os.cpu_count()} CPUs, load average "
-          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}; {len(BODY)}-byte JSON body, nginx TLS in front")
+    print(f"serving-stack floor: {machine()}; {len(BODY)}-byte JSON body, nginx TLS in front")
     rates = {kind: measure(kind, args) for kind in ("bare", "flask")}
     for kind, rate in rates.items():
         print(f"{kind} floor: {rate:,.0f} req/s = {rate / TARGET_RATE:.2f}× the API target of {TARGET_RATE:,.0f}")

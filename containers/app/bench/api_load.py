@@ -35,11 +35,11 @@ from urllib.parse import urlencode
 
 import requests
 
-from api_load_cpu import CpuMeter, describe, named, renice, tree
+from api_load_cpu import CpuMeter, describe, machine, named, renice, tree
 from api_load_stack import INGEST_ENV, TLS_DIR, Nginx, cli_has
 from api_load_wrk import LoadResult, run_wrk, wrk_path
 from bench_settings import connect, load_bench_settings, wait_for_database
-from caller import bench_scientist
+from caller import BenchCaller, bench_scientist
 from dataset import EXPERIMENTS, Layout
 from mymonit.api.responses import iso
 from mymonit.container import Container
@@ -84,6 +84,13 @@ def bench_layout(container: Container) -> Layout:
     layout = Layout(SMALL_DATASET)
     ensure_dataset(container, layout, "infile", refill=False)
     return layout
+
+
+def bench_caller(container: Container) -> tuple[Layout, BenchCaller]:
+    """The bench data set (made if there is none) and the bench scientist, associated with its experiments."""
+    layout = bench_layout(container)
+    experiments = [e.experiment_id for e in container.experiment_repository().all()]
+    return layout, bench_scientist(container, experiments)
 
 
 def page_path(container: Container, layout: Layout) -> str:
@@ -168,14 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     wrk_path()
     settings = load_bench_settings()
     wait_for_database(settings)
-    print(f"MyMONIT API load benchmark on {platform.node()}: {os.cpu_count()} CPUs, load average "
-          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}; API: {args.workers} granian workers × "
+    print(f"MyMONIT API load benchmark on {platform.node()}: {machine()}; API: {args.workers} granian workers × "
           f"{settings.REST_THREADS} threads, nginx in front (TLS, HTTP/1.1 keep-alive from wrk)")
     container = Container(settings=settings)
     try:
-        layout = bench_layout(container)
-        experiments = [e.experiment_id for e in container.experiment_repository().all()]
-        caller = bench_scientist(container, experiments)
+        layout, caller = bench_caller(container)
         paths = {"GET /experiments/": "/experiments/", "measures page (1000 rows)": page_path(container, layout)}
     finally:
         container.database().close()

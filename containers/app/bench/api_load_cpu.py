@@ -92,6 +92,11 @@ class CpuMeter:
         return [CpuShare(name, end[name] - self._start.get(name, 0.0)) for name in end]
 
 
+def machine() -> str:
+    """The cores and the load average now: what a run's first line says it shared the machine with."""
+    return f"{os.cpu_count()} CPUs, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}"
+
+
 def describe(shares: list[CpuShare], requests: int, seconds: float) -> str:
     total = sum(share.seconds for share in shares)
     parts = ", ".join(f"{share.name} {share.seconds / requests * 1000:.2f}" for share in shares)

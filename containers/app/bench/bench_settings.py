@@ -13,7 +13,8 @@ import mysql.connector
 
 from mymonit.config import Settings
 from mymonit.domain.errors import Unavailable
-from mymonit.storage.pool import Connection, is_connection_error
+from mymonit.storage.connection_errors import is_connection_error
+from mymonit.storage.session import Connection
 
 ROOT = Path(__file__).resolve().parents[3]
 BENCH_DATABASE = "my_monit_bench"
@@ -23,8 +24,10 @@ sys.path.insert(0, str(ROOT / "containers" / "app" / "tests" / "support"))
 from databases import recreate_database  # noqa: E402, F401  # re-exported for the benches
 from environment import read_env_file  # noqa: E402
 
-# The bench never touches the demo or test databases; audit events stay in the process.
-OVERRIDES = {"DB_DATABASE": BENCH_DATABASE, "LOGSTASH_HOST": ""}
+# The bench never touches the demo or test databases, nor the demo's audit spool: no spool unless a
+# benchmark asks for one (with a directory of its own, as bench/audit.py does).
+NO_AUDIT_SPOOL = {"LOGSTASH_HOST": "", "AUDIT_FILE": "", "AUDIT_SPOOL_DIR": ""}
+OVERRIDES = {"DB_DATABASE": BENCH_DATABASE, **NO_AUDIT_SPOOL}
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pika
 
-from bench_settings import read_env_file, recreate_database
+from bench_settings import NO_AUDIT_SPOOL, read_env_file, recreate_database
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.ingest.broker import connection_parameters
@@ -61,7 +61,7 @@ def prepare(plain: bool) -> Bench:
     """Export .env with the bench's overrides, recreate the bench database, create its experiment."""
     for key, value in read_env_file().items():
         os.environ.setdefault(key, value)
-    os.environ.update(DB_DATABASE=DATABASE, RABBIT_VHOST=VHOST, LOGSTASH_HOST="", CONSUMER_METRICS_PORT="0")
+    os.environ.update(DB_DATABASE=DATABASE, RABBIT_VHOST=VHOST, CONSUMER_METRICS_PORT="0", **NO_AUDIT_SPOOL)
     if plain:  # the adapter's fill too, which otherwise goes to ADAPTER_URL (AMQPS in .env)
         os.environ["RABBIT_URL"] = os.environ["ADAPTER_URL"] = "amqp://127.0.0.1:5672"
     settings = Settings()

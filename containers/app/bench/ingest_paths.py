@@ -15,10 +15,10 @@ from mymonit.adapters.publisher import ConfirmedPublisher
 from mymonit.adapters.sources import synthetic_samples
 from mymonit.adapters.stream import MeasureStream
 from mymonit.audit import AuditTrail
+from mymonit.container import build_listener
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.timestamps import EPOCH
 from mymonit.ingest.broker import adapter_parameters
-from mymonit.ingest.factory import build_listener
 from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology

@@ -27,8 +27,9 @@ from dataset import EXPERIMENTS, SERIES, Layout, chunk_values, tsv_chunk
 from mymonit.container import Container
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.errors import Unavailable
+from mymonit.storage.connection_errors import is_connection_error
 from mymonit.storage.measure_writer import NewMeasure
-from mymonit.storage.pool import Connection, is_connection_error
+from mymonit.storage.session import Connection
 
 WRITER_BATCH = 5_000
 _LOAD = (

@@ -26,7 +26,7 @@ from mymonit.domain.model import User
 from mymonit.domain.queries import AggregateQuery, MeasureQuery, Order, TimeRange
 from mymonit.services.measures import MIN_BUCKET, MeasureFilter
 from mymonit.storage.measures import aggregate_sql, page_sql
-from mymonit.storage.pool import Connection
+from mymonit.storage.session import Connection
 from timing import Probe
 
 PAGE = 1_000

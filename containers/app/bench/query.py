@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import sys
 import time
@@ -22,6 +21,7 @@ from datetime import UTC, datetime
 import mysql.connector
 
 from api_clients import api_clients
+from api_load_cpu import machine
 from bench_settings import (
     BENCH_DATABASE,
     connect,
@@ -44,6 +44,8 @@ from dataset import (
 )
 from loader import InfileRefused, fill
 from mymonit.api.app import create_app
+from mymonit.audit import AuditTrail
+from mymonit.bootstrap import api_parts
 from mymonit.config import Settings
 from mymonit.container import Container
 from plans import explain
@@ -86,9 +88,8 @@ def header(settings: Settings, args: argparse.Namespace) -> None:
     connection = connect(settings, database=None)
     version, pool = one_row(connection, "SELECT VERSION(), @@innodb_buffer_pool_size")
     connection.close()
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"MyMONIT query benchmark  {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
-    print(f"  host: {platform.node()}, {os.cpu_count()} CPUs, load average {load}")
+    print(f"  host: {platform.node()}, {machine()}")
     print(f"  MariaDB {version} on {settings.DB_HOST}:{settings.DB_PORT}, database {BENCH_DATABASE},"
           f" buffer pool {int(pool) // 2**20} MiB")
     print(f"  Python {platform.python_version()}, mysql-connector {mysql.connector.__version__}"
@@ -132,7 +133,7 @@ def run_timings(container: Container, targets: Targets, args: argparse.Namespace
     experiment_ids = [e.experiment_id for e in container.experiment_repository().all()]
     caller = bench_scientist(container, experiment_ids)
     actor = container.user_service().resolve(UID)
-    client = create_app(container).test_client()
+    client = create_app(api_parts(container)).test_client()
     paths = resolve_paths(targets, client, caller.headers)
     bare = BareDriver(container.settings())
     layers = layer_probes(container, targets, actor)
@@ -190,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     wait_for_database(settings)
     header(settings, args)
     layout = Layout(args.rows)
-    container = Container(settings=settings)
+    container = Container(settings=settings, audit_trail=AuditTrail())  # no spool: the bench's settings
     try:
         ensure_dataset(container, layout, args.loader, refill=args.refill)
         targets = Targets.of(container, layout)
@@ -199,8 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(table(results))
         verdict(results)
-        print(f"  (timings took {time.perf_counter() - started:.0f} s; load average now"
-              f" {', '.join(f'{x:.2f}' for x in os.getloadavg())})")
+        print(f"  (timings took {time.perf_counter() - started:.0f} s; now {machine()})")
         warnings = show_plans(container, paths)
     finally:
         container.database().close()
