@@ -18,10 +18,9 @@ from pathlib import Path
 import pytest
 from json_lines import read_json_lines
 from logstash_standin import LogstashStandIn
+from shipping import ship_everything
 
 from mymonit.audit import AuditTrail, configure_logging, reset_logging
-from mymonit.audit.shipper import Shipper
-from mymonit.audit.sinks import LogstashHttpSink
 from mymonit.config import Settings
 
 
@@ -33,19 +32,6 @@ def spooling(settings: Settings, spool: Path, port: int) -> Settings:
     """`settings` with the spool in `spool` and Logstash at 127.0.0.1:`port`."""
     return settings.model_copy(update={"LOGSTASH_HOST": "127.0.0.1", "LOGSTASH_PORT": port,
                                        "AUDIT_SPOOL_DIR": str(spool)})
-
-
-def ship_everything(spool: Path, port: int) -> int:
-    """Ship the whole spool directory to 127.0.0.1:`port`, as `mymonit ship-audit` does; rows shipped."""
-    shipper = Shipper(spool, LogstashHttpSink("127.0.0.1", port))
-    shipped = 0
-    try:
-        while (moved := shipper.ship_pass()) or shipper.more:
-            shipped += moved
-        shipper.ship_pass()  # removes the files drained above whose writers have ended
-    finally:
-        shipper.close()
-    return shipped
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from typing import Any
 
 import environment
 import pytest
-from audit_capture import ship_everything
 from logstash_standin import Document, LogstashStandIn
+from shipping import ship_everything
 
 from mymonit.audit import spool_file
 

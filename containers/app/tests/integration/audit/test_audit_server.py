@@ -28,9 +28,9 @@ import environment
 import pytest
 import requests
 from api_world import T0, Caller, World
-from audit_capture import ship_everything
 from json_lines import read_json_lines
 from logstash_standin import LogstashStandIn, free_port
+from shipping import ship_everything
 
 from mymonit.audit import spool_file
 

@@ -21,11 +21,10 @@ from pathlib import Path
 import pytest
 from logstash_standin import LogstashStandIn
 from pydantic import SecretStr
+from shipping import ship_everything
 
 from mymonit.audit import AuditEvent, Outcome, bind_request, configure_logging, hash_client, reset_logging
 from mymonit.audit.handlers import spool_handler
-from mymonit.audit.shipper import Shipper
-from mymonit.audit.sinks import LogstashHttpSink
 from mymonit.audit.spool import Sync
 from mymonit.config import Settings
 
@@ -53,24 +52,12 @@ def sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes
             raise ValueError("bad row")
         except ValueError:
             logging.getLogger("mymonit.test").exception("batch failed")
-        reset_logging()  # closing the spool commits the log lines still queued and releases the file
-        assert ship(spool, listener.port) == 4
+        reset_logging()  # releases the lane: the shipper may then remove it once drained
+        assert ship_everything(spool, listener.port) == 4
         yield listener.bodies()
     finally:
         reset_logging()
         listener.close()
-
-
-def ship(spool: Path, port: int) -> int:
-    """Ship the spool directory to the stand-in until it is empty, as `mymonit ship-audit` does; rows sent."""
-    shipper = Shipper(spool, LogstashHttpSink("127.0.0.1", port))
-    shipped = 0
-    try:
-        while (moved := shipper.ship_pass()) or shipper.more:
-            shipped += moved
-    finally:
-        shipper.close()
-    return shipped
 
 
 def documents(bodies: list[bytes]) -> list[dict[str, object]]:
