@@ -11,9 +11,9 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingConnection
 
 from mymonit.audit import AuditEvent, Outcome
+from mymonit.ingest.consumer_parts import ConsumerParts
 from mymonit.ingest.forking import CONNECTING
 from mymonit.ingest.lifecycle import Backoff
-from mymonit.ingest.parts import ConsumerParts
 from mymonit.ingest.session import Abandoned, ConsumerSession
 
 log = logging.getLogger(__name__)

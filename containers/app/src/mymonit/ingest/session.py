@@ -13,10 +13,10 @@ from mymonit import audit
 from mymonit.audit import AuditEvent, Outcome
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Batcher, Delivery
+from mymonit.ingest.consumer_parts import ConsumerParts
 from mymonit.ingest.dead_letter import DeadLetterPublisher
 from mymonit.ingest.errors import PoisonMessage, Reason
 from mymonit.ingest.lifecycle import Backoff
-from mymonit.ingest.parts import ConsumerParts
 from mymonit.ingest.ports import NewMeasure
 from mymonit.ingest.topology import declare
 from mymonit.ingest.writer import BatchWriter, Written
