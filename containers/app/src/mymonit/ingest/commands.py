@@ -24,7 +24,7 @@ def dead_letters() -> None:
 @click.pass_obj
 def list_dead_letters(load_settings: Callable[[], Settings], /, limit: int) -> None:
     """Show reason, experiment, measures and age of the first LIMIT dead letters (nothing is consumed)."""
-    from mymonit.ingest.dead_letters import browse
+    from mymonit.ingest.dead_letter_admin import browse
 
     settings = load_settings()
     with _connection(settings) as connection:
@@ -44,7 +44,7 @@ def list_dead_letters(load_settings: Callable[[], Settings], /, limit: int) -> N
 @click.pass_obj
 def replay_dead_letters(load_settings: Callable[[], Settings], /, reason_contains: str, limit: int) -> None:
     """Republish dead letters to RABBIT_EXCHANGE (confirmed), then remove them from the dead-letter queue."""
-    from mymonit.ingest.dead_letters import replay
+    from mymonit.ingest.dead_letter_admin import replay
     from mymonit.ingest.topology import Topology
 
     settings = load_settings()

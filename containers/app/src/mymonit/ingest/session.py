@@ -14,7 +14,7 @@ from mymonit.audit import AuditEvent, Outcome
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Batcher, Delivery
 from mymonit.ingest.consumer_parts import ConsumerParts
-from mymonit.ingest.dead_letter import DeadLetterPublisher
+from mymonit.ingest.dead_letter_publisher import DeadLetterPublisher
 from mymonit.ingest.errors import PoisonMessage, Reason
 from mymonit.ingest.lifecycle import Backoff
 from mymonit.ingest.ports import NewMeasure

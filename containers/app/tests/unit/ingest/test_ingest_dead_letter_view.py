@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from mymonit.ingest.dead_letters import describe
+from mymonit.ingest.dead_letter_admin import describe
 
 
 def test_describes_reason_error_experiment_count_and_age() -> None:

@@ -10,7 +10,13 @@ import orjson
 import pika
 from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
 
-from mymonit.ingest.dead_letter import DEAD_AT_HEADER, ERROR_HEADER, HEADERS, REASON_HEADER, ROUTING_KEY_HEADER
+from mymonit.ingest.dead_letter_publisher import (
+    DEAD_AT_HEADER,
+    ERROR_HEADER,
+    HEADERS,
+    REASON_HEADER,
+    ROUTING_KEY_HEADER,
+)
 from mymonit.ingest.topology import Topology
 
 REPLAYS_HEADER = "x-mymonit-replays"
