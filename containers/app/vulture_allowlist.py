@@ -22,7 +22,7 @@ _ = _Used()
 _.publish_stdin  # mymonit publish stdin (adapters/commands.py)
 _.publish_csv  # mymonit publish csv
 _.publish_synthetic  # mymonit publish synthetic
-_.list_dead_letters  # mymonit dead-letters list (ingest/commands.py)
+_.list_dead_letters  # mymonit dead-letters list (ingest/dead_letter_commands.py)
 _.replay_dead_letters  # mymonit dead-letters replay
 _.ship_audit  # mymonit ship-audit (cli.py)
 _.demo  # mymonit db demo

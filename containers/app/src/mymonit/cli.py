@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from mymonit.adapters.commands import publish
 from mymonit.config import InsecureConfiguration, Settings, load_settings
-from mymonit.ingest.commands import dead_letters
+from mymonit.ingest.dead_letter_commands import dead_letters
 
 if TYPE_CHECKING:
     from mymonit.container import Container
