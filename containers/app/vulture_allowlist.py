@@ -19,7 +19,7 @@ class _Used:
 _ = _Used()
 
 # Click commands: the decorator registers them on their group; the command line runs them by name.
-_.publish_stdin  # mymonit publish stdin (adapters/commands.py)
+_.publish_stdin  # mymonit publish stdin (producers/publish_commands.py)
 _.publish_csv  # mymonit publish csv
 _.publish_synthetic  # mymonit publish synthetic
 _.list_dead_letters  # mymonit dead-letters list (ingest/dead_letter_commands.py)

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import click
 from pydantic import ValidationError
 
-from mymonit.adapters.commands import publish
 from mymonit.config import InsecureConfiguration, Settings, load_settings
 from mymonit.ingest.dead_letter_commands import dead_letters
+from mymonit.producers.publish_commands import publish
 
 if TYPE_CHECKING:
     from mymonit.container import Container

@@ -16,9 +16,6 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 from prometheus_client import CollectorRegistry
 
-from mymonit.adapters.publisher import ConfirmedPublisher
-from mymonit.adapters.sources import Sample
-from mymonit.adapters.stream import MeasureStream, Report
 from mymonit.audit import AuditTrail
 from mymonit.config import Settings
 from mymonit.container import Container, build_listener
@@ -28,6 +25,9 @@ from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.names import NameSource
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology
+from mymonit.producers.publisher import ConfirmedPublisher
+from mymonit.producers.sources import Sample
+from mymonit.producers.stream import MeasureStream, Report
 from mymonit.storage.ingest_names import MySqlNameSource
 
 T0 = 1_700_000_000.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from mymonit.adapters.sources import Sample, Skipped, csv_samples, stdin_samples, synthetic_samples
-from mymonit.adapters.stream import MeasureStream
+from mymonit.producers.sources import Sample, Skipped, csv_samples, stdin_samples, synthetic_samples
+from mymonit.producers.stream import MeasureStream
 
 
 def test_stdin_reads_one_number_per_line_timestamped_when_read_and_reports_the_rest() -> None:

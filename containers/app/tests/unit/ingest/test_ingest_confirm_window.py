@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mymonit.adapters.confirms import ConfirmWindow, Outgoing
+from mymonit.producers.confirms import ConfirmWindow, Outgoing
 
 
 def window_with(*ids: str) -> ConfirmWindow:

@@ -13,7 +13,7 @@ from pika.adapters.select_connection import IOLoop
 from pika.channel import Channel
 from pika.spec import Basic
 
-from mymonit.adapters.confirms import ConfirmWindow, Outgoing
+from mymonit.producers.confirms import ConfirmWindow, Outgoing
 
 log = logging.getLogger(__name__)
 

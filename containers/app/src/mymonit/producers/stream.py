@@ -9,7 +9,7 @@ from typing import Protocol
 
 import orjson
 
-from mymonit.adapters.sources import Sample, Skipped
+from mymonit.producers.sources import Sample, Skipped
 
 
 class Publisher(Protocol):

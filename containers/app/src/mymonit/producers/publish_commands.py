@@ -51,7 +51,7 @@ def publish() -> None:
 @click.pass_obj
 def publish_stdin(load_settings: Callable[[], Settings], /, **options: Any) -> None:
     """One number per line from standard input, timestamped when read."""
-    from mymonit.adapters.sources import stdin_samples
+    from mymonit.producers.sources import stdin_samples
 
     _publish(load_settings(), PublishOptions(**options), stdin_samples(sys.stdin))
 
@@ -62,7 +62,7 @@ def publish_stdin(load_settings: Callable[[], Settings], /, **options: Any) -> N
 @click.pass_obj
 def publish_csv(load_settings: Callable[[], Settings], /, path: Path, **options: Any) -> None:
     """Rows `timestamp,value[,measure]` of a CSV file, with a progress bar."""
-    from mymonit.adapters.sources import csv_samples
+    from mymonit.producers.sources import csv_samples
 
     settings = load_settings()
     with path.open("rb") as file:
@@ -86,13 +86,13 @@ def _lines(file: BinaryIO) -> Iterable[bytes]:
 def publish_synthetic(load_settings: Callable[[], Settings], /, count: int, rate: float, seed: int | None,
                       **options: Any) -> None:
     """A noisy sine wave of COUNT measures, for demos and benchmarks."""
-    from mymonit.adapters.sources import synthetic_samples
+    from mymonit.producers.sources import synthetic_samples
 
     _publish(load_settings(), PublishOptions(**options), synthetic_samples(count, rate or None, seed=seed))
 
 
 def _publish(settings: Settings, options: PublishOptions, samples: Iterable[Any], total: int | None = None) -> None:
-    from mymonit.adapters.stream import MeasureStream
+    from mymonit.producers.stream import MeasureStream
 
     publisher = _publisher(settings, options.window)
     stream = MeasureStream(publisher, options.experiment, options.measure, batch=options.batch)
@@ -110,8 +110,8 @@ def _publish(settings: Settings, options: PublishOptions, samples: Iterable[Any]
 
 
 def _publisher(settings: Settings, window: int) -> Any:
-    from mymonit.adapters.publisher import ConfirmedPublisher
     from mymonit.ingest.broker import adapter_parameters
+    from mymonit.producers.publisher import ConfirmedPublisher
 
     try:
         parameters = adapter_parameters(settings)
@@ -124,7 +124,7 @@ def _send(stream: Any, publisher: Any, samples: Iterable[Any], total: int | None
     """Publish every sample and wait for the confirms; a progress bar when the total is known."""
     from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
 
-    from mymonit.adapters.publisher import PublishFailed
+    from mymonit.producers.publisher import PublishFailed
 
     with tqdm(total=total, unit=" lines", disable=total is None, file=sys.stderr) as bar:
         try:
@@ -143,7 +143,7 @@ def _interrupt(_number: int, _frame: Any) -> None:
 
 def _interrupted(publisher: Any) -> None:
     """Ctrl-C or SIGTERM: what was read is still confirmed (for up to 30 s) before exiting 130."""
-    from mymonit.adapters.publisher import PublishFailed
+    from mymonit.producers.publisher import PublishFailed
 
     click.echo("interrupted: waiting for the broker to confirm what was read", err=True)
     try:
