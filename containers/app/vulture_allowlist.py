@@ -50,7 +50,7 @@ _.security_headers  # after_request of the web page's blueprint
 _._bind_request_id  # before_request: the request id and the audit binding (api/app.py)
 _._unbind_request  # teardown_request
 _._echo_request_id  # after_request
-_._start_timer  # before_request of the HTTP metrics (api/metrics.py)
+_._start_timer  # before_request of the HTTP metrics (api/http_metrics.py)
 _._observe  # after_request of the HTTP metrics
 # flask.g attributes, read back with g.pop()/g.get() under the same name given as a string.
 _.audit_binding  # api/app.py

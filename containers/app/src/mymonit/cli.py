@@ -84,8 +84,8 @@ def serve() -> None:
 @main.command()
 def consume() -> None:
     """Consume RABBIT_QUEUE into the database until SIGTERM/SIGINT (then flush, ack and exit)."""
+    from mymonit.ingest.consumer_metrics import serve_metrics
     from mymonit.ingest.lifecycle import StopFlag
-    from mymonit.ingest.metrics import serve_metrics
     from mymonit.ingest.topology import BrokerMisconfigured
 
     stop = StopFlag()

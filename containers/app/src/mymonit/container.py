@@ -17,11 +17,11 @@ from mymonit.auth.verifier import CachedAccountStatus, FirebaseAccountStatus, Fi
 from mymonit.config import Settings
 from mymonit.ingest.assembler import MeasureAssembler
 from mymonit.ingest.broker import BrokerProbe, connection_parameters
+from mymonit.ingest.consumer_metrics import ConsumerMetrics
 from mymonit.ingest.consumer_parts import ConsumerParts
 from mymonit.ingest.decoder import Limits
 from mymonit.ingest.lifecycle import Liveness, StopFlag
 from mymonit.ingest.listener import RabbitListener
-from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.names import NameResolver, NameSource
 from mymonit.ingest.ports import MeasureSink
 from mymonit.ingest.settings import IngestSettings

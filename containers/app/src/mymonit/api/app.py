@@ -11,8 +11,8 @@ from ipaddress import IPv4Network, IPv6Network
 from flask import Blueprint, Flask, Response, g, request
 
 from mymonit.api.access_log import AccessLog
+from mymonit.api.http_metrics import install_metrics
 from mymonit.api.identity import RequestAuthenticator
-from mymonit.api.metrics import install_metrics
 from mymonit.api.operations import Api
 from mymonit.api.problems import register_problem_handlers
 from mymonit.api.proxy import TrustedProxy

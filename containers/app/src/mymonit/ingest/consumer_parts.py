@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from mymonit.audit import AuditTrail
 from mymonit.ingest.assembler import MeasureAssembler
+from mymonit.ingest.consumer_metrics import ConsumerMetrics
 from mymonit.ingest.lifecycle import Liveness, StopFlag
-from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.ports import MeasureSink
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology

@@ -15,8 +15,8 @@ from mymonit import audit
 from mymonit.audit import AuditEvent, AuditTrail, Outcome
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Delivery
+from mymonit.ingest.consumer_metrics import ConsumerMetrics
 from mymonit.ingest.lifecycle import Backoff, StopFlag
-from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.ports import BatchRefused, MeasureSink, NewMeasure, PreparedRows
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ from mymonit.audit import AuditTrail
 from mymonit.config import Settings
 from mymonit.container import Container, build_listener
 from mymonit.ingest.broker import connection_parameters
-from mymonit.ingest.metrics import ConsumerMetrics
+from mymonit.ingest.consumer_metrics import ConsumerMetrics
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology, declare
 from mymonit.storage.ingest_names import MySqlNameSource

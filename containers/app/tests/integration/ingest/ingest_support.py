@@ -21,7 +21,7 @@ from mymonit.config import Settings
 from mymonit.container import Container, build_listener
 from mymonit.domain.model import Experiment
 from mymonit.ingest.broker import adapter_parameters, connection_parameters
-from mymonit.ingest.metrics import ConsumerMetrics
+from mymonit.ingest.consumer_metrics import ConsumerMetrics
 from mymonit.ingest.names import NameSource
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from prometheus_client import REGISTRY
 
-from mymonit.api.metrics import install_metrics
+from mymonit.api.http_metrics import install_metrics
 
 
 def counted(method: str, route: str, status: str) -> float:

@@ -12,8 +12,8 @@ from prometheus_client import CollectorRegistry
 from mymonit.audit import AuditTrail
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Delivery
+from mymonit.ingest.consumer_metrics import ConsumerMetrics
 from mymonit.ingest.lifecycle import StopFlag
-from mymonit.ingest.metrics import ConsumerMetrics
 from mymonit.ingest.ports import BatchRefused, NewMeasure, PreparedRows
 from mymonit.ingest.writer import BatchWriter, Written
 

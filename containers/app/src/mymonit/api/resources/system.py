@@ -9,7 +9,7 @@ from pathlib import Path
 import flask_swagger_ui
 from flask import Response, send_from_directory
 
-from mymonit.api.metrics import metrics_text
+from mymonit.api.http_metrics import metrics_text
 from mymonit.api.openapi import build_openapi
 from mymonit.api.operations import Api, Operation
 from mymonit.api.responses import json_response
