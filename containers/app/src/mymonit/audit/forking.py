@@ -63,7 +63,7 @@ os.register_at_fork(before=_spools_before, after_in_parent=_spools_after_in_pare
 
 
 @functools.cache  # once per process: the hooks stay registered for good
-def install_fork_guard() -> None:
+def guard_log_handlers_across_fork() -> None:
     os.register_at_fork(before=_before, after_in_parent=_after_in_parent, after_in_child=_after_in_child)
 
 

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final
 
-from mymonit.audit.forking import HANDLER_PREFIX, install_fork_guard, installed_handlers
+from mymonit.audit.forking import HANDLER_PREFIX, guard_log_handlers_across_fork, installed_handlers
 from mymonit.audit.handlers import console_handler, spool_handler
 from mymonit.audit.spool import Sync
 from mymonit.audit.trail import AUDIT_LOGGER, AuditTrail
@@ -31,13 +31,14 @@ def configure_logging(settings: Settings, *, stream: IO[str] | None = None, spoo
     whatever it says, so audit events are never filtered out. When LOGSTASH_HOST or AUDIT_FILE
     is set (and `spool` is true), every record also goes into this process's own lane of the
     spool in AUDIT_SPOOL_DIR before the call returns; `mymonit ship-audit` sends them on. The
-    fork guard (see `forking`) is installed once per process, and uncaught exceptions are logged
-    through these handlers (see `uncaught`) until `reset_logging`.
+    handlers' fork guard (`forking.guard_log_handlers_across_fork`) is installed once per
+    process, and uncaught exceptions are logged through these handlers (see `uncaught`) until
+    `reset_logging`.
     Raises ValueError for an unknown level name.
     """
     level = _level_from_environment()
     secrets = _secret_values(settings)
-    install_fork_guard()
+    guard_log_handlers_across_fork()
     reset_logging()
     root = logging.getLogger()
     _install(root, "console", console_handler(stream or sys.stderr, secrets))

@@ -3,7 +3,8 @@
 A child inherits every lock as it was at the fork. OpenSSL takes process-wide locks during a TLS
 handshake, so a worker forked while the consumer was connecting (amqps) could hang for good on
 its own first TLS connection (the broker probe of /health did). The consumer connects while
-holding `CONNECTING`; once `install_fork_guard()` ran, every fork of the process waits for it.
+holding `CONNECTING`; once `guard_broker_handshake_across_fork()` ran, every fork of the process
+waits for it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,6 @@ CONNECTING: Final = threading.Lock()
 
 
 @functools.cache  # once per process: the hooks stay registered for good
-def install_fork_guard() -> None:
+def guard_broker_handshake_across_fork() -> None:
     os.register_at_fork(before=CONNECTING.acquire, after_in_parent=CONNECTING.release,
                         after_in_child=CONNECTING.release)
