@@ -23,7 +23,7 @@ from api_load_wrk import LoadResult, run_wrk
 from audit_child import StandIn
 from bench_settings import NO_AUDIT_SPOOL
 from caller import BenchCaller
-from mymonit.audit.shipper import backlog
+from mymonit.audit.spool_file import backlog
 from serve_process import ApiServer, Background
 
 TARGET_COST = 0.10

@@ -11,17 +11,17 @@ import orjson
 from prometheus_client import CollectorRegistry
 
 from ingest_env import EXPERIMENT, Bench
-from mymonit.adapters.publisher import ConfirmedPublisher
-from mymonit.adapters.sources import synthetic_samples
-from mymonit.adapters.stream import MeasureStream
 from mymonit.audit import AuditTrail
 from mymonit.container import build_listener
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.timestamps import EPOCH
 from mymonit.ingest.broker import adapter_parameters
-from mymonit.ingest.metrics import ConsumerMetrics
+from mymonit.ingest.consumer_metrics import ConsumerMetrics
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology
+from mymonit.producers.publisher import ConfirmedPublisher
+from mymonit.producers.sources import synthetic_samples
+from mymonit.producers.stream import MeasureStream
 from mymonit.storage.ingest_names import MySqlNameSource
 
 HERTZ = 10  # type_id of hertz in the migrations

@@ -131,7 +131,7 @@ def ship_audit(backlog: bool) -> None:
     import signal
 
     from mymonit.audit import spool_directory
-    from mymonit.audit.shipper import backlog as waiting
+    from mymonit.audit.spool_file import backlog as waiting
 
     container = _process(spool=False)
     settings: Settings = container.settings()

@@ -228,19 +228,6 @@ class Shipper:
             _log.warning("cannot ship the audit spool (attempt %d; kept for the next): %s", failures, error)
 
 
-def backlog(directory: Path) -> tuple[int, int]:
-    """(lanes, bytes) not yet shipped in `directory`: what `./run.sh status` shows."""
-    found = spool_file.lanes(directory) if directory.is_dir() else {}
-    waiting = 0
-    for name, segments in found.items():
-        position = spool_file.read_shipped(directory, name, segments[0] if segments else 0)
-        for number in segments:
-            with contextlib.suppress(FileNotFoundError):
-                size = spool_file.segment_path(directory, name, number).stat().st_size
-                waiting += size - position.offset if number == position.segment else size * (number > position.segment)
-    return len(found), waiting
-
-
 @contextlib.contextmanager
 def _serving(directory: Path, stop: threading.Event) -> Iterator[bool]:
     """Hold the directory's shipper lock for the block; yields False if `stop` came first."""

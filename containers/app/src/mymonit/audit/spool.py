@@ -116,34 +116,36 @@ class ProcessSpool:
         forking.untrack(self)
 
     def _append(self, line: bytes) -> None:
-        if self._fd is None:
-            self._open_lane()
-        elif self._offset and self._offset + len(line) > self._segment_bytes:
-            self._next_segment()
-        assert self._fd is not None  # noqa: S101  # opened just above
-        spool_file.append(self._fd, line, self._offset)
+        fd = self._fd
+        if fd is not None and self._offset and self._offset + len(line) > self._segment_bytes:
+            self._leave_segment(fd)
+            fd = None
+        if fd is None:
+            fd = self._open_segment()
+        spool_file.append(fd, line, self._offset)
         self._offset += len(line)
         self._written += len(line)
 
-    def _open_lane(self) -> None:
+    def _open_segment(self) -> int:
+        """Open the lane's current segment (the lane itself first, on the first record)."""
         self._directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         if self._lane is None:
             lane = _new_lane()
             self._lock_fd = spool_file.create_lock(spool_file.lock_path(self._directory, lane))
             self._lane = lane
-        self._fd = spool_file.open_segment(spool_file.segment_path(self._directory, self._lane, self._segment))
-        self._offset = os.fstat(self._fd).st_size
+        fd = spool_file.open_segment(spool_file.segment_path(self._directory, self._lane, self._segment))
+        self._fd, self._offset = fd, os.fstat(fd).st_size
         if self._sync is Sync.POWER:
             spool_file.sync_directory(self._directory)  # the new segment's (and lock's) names too
+        return fd
 
-    def _next_segment(self) -> None:
-        assert self._fd is not None  # noqa: S101  # only called with a segment open
+    def _leave_segment(self, fd: int) -> None:
+        """The segment is full: the next record starts the next one."""
         if self._sync is Sync.POWER:
-            os.fdatasync(self._fd)  # what the old segment holds is synced before the lane moves on
-        os.close(self._fd)
+            os.fdatasync(fd)  # what the old segment holds is synced before the lane moves on
+        os.close(fd)
         self._fd = None
         self._segment += 1
-        self._open_lane()
 
     def _sync_through(self, upto: int) -> None:
         """Return once the lane is synced at least up to `upto` bytes (one sync for many writers).

@@ -149,3 +149,16 @@ def remove_lane(directory: Path, lane: str) -> None:
     for path in (shipped_path(directory, lane), lock_path(directory, lane)):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+
+
+def backlog(directory: Path) -> tuple[int, int]:
+    """(lanes, bytes) not yet shipped in `directory`: what `./run.sh status` shows."""
+    found = lanes(directory) if directory.is_dir() else {}
+    waiting = 0
+    for name, segments in found.items():
+        position = read_shipped(directory, name, segments[0] if segments else 0)
+        for number in segments:
+            with contextlib.suppress(FileNotFoundError):
+                size = segment_path(directory, name, number).stat().st_size
+                waiting += size - position.offset if number == position.segment else size * (number > position.segment)
+    return len(found), waiting

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from mymonit.audit import spool_file
-from mymonit.audit.shipper import BACKOFF_SECONDS, Shipper, backlog
+from mymonit.audit.shipper import BACKOFF_SECONDS, Shipper
 from mymonit.audit.sinks import SinkUnavailable
 from mymonit.audit.spool import ProcessSpool
+from mymonit.audit.spool_file import backlog
 
 
 class RecordingSink:
