@@ -86,7 +86,7 @@ class Shipper:
         Raises SinkUnavailable when the sink refused a batch (that lane's position stays).
         """
         shipped, self.more = 0, False
-        found = spool_file.lanes(self._directory) if self._directory.is_dir() else {}
+        found = spool_file.lanes(self._directory)
         for name, segments in sorted(found.items()):
             shipped += self._ship_lane(self._lane(name, segments), segments)
         for gone in set(self._lanes) - set(found):

@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final, Protocol
 
+from mymonit.audit import spool_file
+
 SEND_TIMEOUT: Final = 30.0  # seconds to connect, or to wait for Logstash's answer to one batch
 
 
@@ -110,11 +112,9 @@ class FileSink:
         data = b"".join(body + b"\n" for body in bodies)
         try:
             self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = spool_file.open_for_append(self._path)
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
+                spool_file.append(fd, data, os.fstat(fd).st_size)  # whole, or not a torn line left
                 os.fsync(fd)
             finally:
                 os.close(fd)

@@ -23,6 +23,7 @@ import socket
 import sys
 import threading
 import time
+from collections import deque
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
@@ -63,7 +64,7 @@ class ProcessSpool:
         self._segment = self._offset = 0
         self._written = self._synced_upto = 0  # bytes, over the lane's life
         self._syncing = False
-        self._held: list[bytes] = []
+        self._held: deque[bytes] = deque()  # audit events a failed write left, oldest first
         self._reported = -_REPORT_SECONDS
 
     @property
@@ -92,7 +93,7 @@ class ProcessSpool:
             try:
                 while self._held:
                     self._append(self._held[0])
-                    del self._held[0]
+                    self._held.popleft()
                 self._append(line)
             except OSError as error:
                 self._keep(line, durable, error)
@@ -133,7 +134,7 @@ class ProcessSpool:
             lane = _new_lane()
             self._lock_fd = spool_file.create_lock(spool_file.lock_path(self._directory, lane))
             self._lane = lane
-        fd = spool_file.open_segment(spool_file.segment_path(self._directory, self._lane, self._segment))
+        fd = spool_file.open_for_append(spool_file.segment_path(self._directory, self._lane, self._segment))
         self._fd, self._offset = fd, os.fstat(fd).st_size
         if self._sync is Sync.POWER:
             spool_file.sync_directory(self._directory)  # the new segment's (and lock's) names too
@@ -180,7 +181,7 @@ class ProcessSpool:
         if durable:
             self._held.append(line)
             if len(self._held) > MAX_HELD_EVENTS:
-                del self._held[0]
+                self._held.popleft()
                 self._report_failure("an audit event dropped: too many held while the spool fails")
         else:
             self.dropped_lines += 1

@@ -65,8 +65,8 @@ def lanes(directory: Path) -> dict[str, list[int]]:
     return {lane: sorted(numbers) for lane, numbers in found.items()}
 
 
-def open_segment(path: Path) -> int:
-    """Open (creating) a segment for appending; readable by this user only."""
+def open_for_append(path: Path) -> int:
+    """Open (creating) a file to append lines to, readable by this user only: a segment, the audit file."""
     return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 
 
@@ -153,12 +153,14 @@ def remove_lane(directory: Path, lane: str) -> None:
 
 def backlog(directory: Path) -> tuple[int, int]:
     """(lanes, bytes) not yet shipped in `directory`: what `./run.sh status` shows."""
-    found = lanes(directory) if directory.is_dir() else {}
+    found = lanes(directory)
     waiting = 0
     for name, segments in found.items():
         position = read_shipped(directory, name, segments[0] if segments else 0)
         for number in segments:
+            if number < position.segment:
+                continue  # shipped already, not yet deleted
             with contextlib.suppress(FileNotFoundError):
                 size = segment_path(directory, name, number).stat().st_size
-                waiting += size - position.offset if number == position.segment else size * (number > position.segment)
+                waiting += size - position.offset if number == position.segment else size
     return len(found), waiting
