@@ -58,11 +58,19 @@ var S = {
          properties: {user_id: {type: 'string'}, name: {type: ['string', 'null']},
                       username: {type: ['string', 'null']}, email: {type: ['string', 'null']},
                       role: {enum: ['ADMIN', 'SCIENTIST']}, erased: {type: 'boolean'}}},
-  measure: {type: 'object', required: ['experiment', 'measure_type', 'timestamp', 'value'],
+  measure: {type: 'object', required: ['experiment', 'measure_type', 'sensor', 'tags', 'timestamp', 'value'],
             additionalProperties: false,
             properties: {experiment: {type: 'string'}, measure_type: {type: 'string'},
+                         sensor: {type: ['string', 'null']},
+                         tags: {type: 'object', additionalProperties: {type: 'string'}},
                          timestamp: {type: 'string', pattern: '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z$'},
                          value: {type: 'number'}}},
+  series: {type: 'object', required: ['series_id', 'measure_type', 'sensor', 'tags', 'first', 'last'],
+           additionalProperties: false,
+           properties: {series_id: {type: 'integer'}, measure_type: {type: 'string'},
+                        sensor: {type: ['string', 'null']},
+                        tags: {type: 'object', additionalProperties: {type: 'string'}},
+                        first: {type: ['string', 'null']}, last: {type: ['string', 'null']}}},
   measureType: {type: 'object', required: ['type_id', 'name', 'symbol', 'quantity'],
                 properties: {type_id: {type: 'integer'}, name: {type: 'string'}, symbol: {type: 'string'},
                              quantity: {type: 'string'}}},
@@ -70,6 +78,7 @@ var S = {
 S.experiments = {type: 'array', items: S.experiment};
 S.users = {type: 'array', items: S.user};
 S.measures = {type: 'array', items: S.measure};
+S.seriesList = {type: 'array', items: S.series};
 // The run's own data (made by "Setup", removed by "Clean-up"): what the tests assert on, so that
 // they pass whatever a user did with the demo stack.
 function own(name) { return Number(pm.collectionVariables.get(name)); }
@@ -377,7 +386,7 @@ const rows = lines.slice(1).map((line) => {
   return {experiment, measure_type, timestamp, value: Number(value)};
 });
 pm.test('a header line, then as many measures as the aggregate counted', () => {
-  pm.expect(lines[0]).to.eql('experiment,measure_type,timestamp,value');
+  pm.expect(lines[0]).to.eql('experiment,measure_type,timestamp,value,sensor,tags');
   pm.expect(rows).to.have.lengthOf(Number(pm.collectionVariables.get('aggregateCount')));
 });
 pm.test('the demo\\'s ten measures among them', () =>
@@ -393,6 +402,38 @@ pm.test('its last hertz measures are the newest-first page, reversed', () => {
   pm.expect(newest).to.have.lengthOf(3);
   newest.forEach((m, i) => pm.expect(sameMeasure(lastHertz[i], m), m.timestamp).to.be.true);
 });
+""", token="scientistToken"),
+    request("GET /series/{id}", "GET", "/series/{{dvId}}?measure=hertz", """
+const series = expectJson(200) || [];
+expectSchema('Series[]', S.seriesList);
+pm.test('the demo\'s hertz measures are in the default series: no sensor, no tags', () => {
+  const plain = series.filter((s) => s.sensor === null && Object.keys(s.tags).length === 0);
+  pm.expect(plain).to.have.lengthOf(1);
+  pm.expect(plain[0].first <= DEMO_MEASURES[0].timestamp).to.be.true;
+  pm.expect(plain[0].last >= DEMO_MEASURES[DEMO_MEASURES.length - 1].timestamp).to.be.true;
+});
+""", token="scientistToken"),
+    request("GET /measures/{id}/aggregate?group_by=series", "GET",
+            f"/measures/{{{{dvId}}}}/aggregate?{RANGE}&buckets=2&measure=hertz&group_by=series", """
+const body = expectJson(200) || {buckets: []};
+pm.test('every bucket names its series', () => body.buckets.forEach((b) => {
+  pm.expect(b).to.include.keys('series_id', 'sensor', 'tags');
+  pm.expect(b.count).to.be.above(0);
+}));
+pm.test('the default series holds the demo\'s hertz measures', () => {
+  const plain = body.buckets.filter((b) => b.sensor === null && Object.keys(b.tags).length === 0);
+  pm.expect(plain.reduce((sum, b) => sum + b.count, 0)).to.be.at.least(10);
+});
+""", token="scientistToken"),
+    request("GET /measures/{id}?sensor=&tag.… (no such series)", "GET",
+            f"/measures/{{{{dvId}}}}?{RANGE}&sensor=postman-{{{{runId}}}}&tag.site=nowhere", """
+const page = expectJson(200);
+expectSchema('Measure[]', S.measures);
+pm.test('a selector no series has reads nothing', () => pm.expect(page).to.eql([]));
+""", token="scientistToken"),
+    request("GET /measures/{id}?tag.Bad=x → 400", "GET", "/measures/{{dvId}}?tag.Bad=x", """
+expectProblem(400);
+pm.test('says what a tag key must be', () => pm.expect(pm.response.json().detail).to.match(/tag/));
 """, token="scientistToken"),
     request("GET /measures/{own, empty}", "GET", "/measures/{{higgId}}", """
 const page = expectJson(200);

@@ -39,6 +39,7 @@ _.list_measure_types  # GET /measure-types/ (api/resources/measure_types.py)
 _.read_measures  # GET /measures/{experiment_id} (api/resources/measures.py)
 _.aggregate_measures  # GET /measures/{experiment_id}/aggregate
 _.export_measures  # GET /measures/{experiment_id}/export
+_.list_series  # GET /series/{experiment_id} (api/resources/series.py)
 _.list_users  # GET /users/ (api/resources/users.py)
 _.erase_user  # DELETE /users/{user_id}
 _.docs  # GET /docs, the Swagger UI (api/resources/system.py)
@@ -73,7 +74,7 @@ _.blocked_connection_timeout
 _.connection_attempts
 _.heartbeat
 _.worker_app  # server.py: granian imports "mymonit.server:worker_app" by that string, in each worker
-_.traceback  # audit/context.py Binding.__exit__: the context manager protocol passes it
+_.traceback  # logs/context.py Binding.__exit__: the context manager protocol passes it
 
 # Tests: pytest and the standard library call these by name.
 _.pytestmark  # a module's marks (tests/integration/...)
@@ -97,3 +98,6 @@ _.request_queue_size
 _._content  # requests.Response reads it as the body (tests/unit/test_production_tokens.py)
 _.check_revoked  # keyword arguments of firebase-admin's verify_id_token, which the fakes stand in for
 _.clock_skew_seconds
+
+# prometheus_client calls collect() on every collector registered with a registry it renders.
+_.collect  # SeriesCounts.collect (api/series_metrics.py)

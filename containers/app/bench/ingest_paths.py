@@ -12,7 +12,6 @@ from prometheus_client import CollectorRegistry
 
 from ingest_env import EXPERIMENT, Bench
 from mymonit.audit import AuditTrail
-from mymonit.container import build_listener
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.timestamps import EPOCH
 from mymonit.ingest.broker import adapter_parameters
@@ -22,7 +21,6 @@ from mymonit.ingest.topology import Topology
 from mymonit.producers.publisher import ConfirmedPublisher
 from mymonit.producers.sources import synthetic_samples
 from mymonit.producers.stream import MeasureStream
-from mymonit.storage.ingest_names import MySqlNameSource
 
 HERTZ = 10  # type_id of hertz in the migrations
 _INSERT = ("INSERT INTO measures (experiment_id, type_id, ts, value, dedup_key) VALUES (%s, %s, %s, %s, %s)"
@@ -103,9 +101,8 @@ def listener(bench: Bench, topology: Topology, measures: int) -> float:
         "RABBIT_EXCHANGE": topology.exchange, "RABBIT_QUEUE": topology.queue, "RABBIT_ROUTING": topology.routing_key,
     })
     metrics = ConsumerMetrics(CollectorRegistry())
-    container = bench.container
-    consumer = build_listener(settings, IngestSettings(), container.measure_writer(),
-                              MySqlNameSource(container.database()), AuditTrail(logging.getLogger("bench")), metrics)
+    consumer = bench.container.rabbit_listener(settings=settings, ingest=IngestSettings(), metrics=metrics,
+                                               trail=AuditTrail(logging.getLogger("bench")))
     thread = threading.Thread(target=consumer.run, name="bench-listener")
     thread.start()
     # Timed from the moment it consumes, as (b) is timed once its channel is open: connecting over

@@ -4,6 +4,10 @@ Two paths. `infile` (default): LOAD DATA LOCAL INFILE of a TSV per chunk, unique
 checks off for the session (the generator guarantees both). `writer`: the production write path,
 `MySqlMeasureWriter.insert` in batches of 5,000. Each chunk commits together with its row in
 `bench_chunks`, so a fill interrupted by a server restart resumes without gaps or duplicates.
+
+Every row goes to its series, created first through the consumer's own `MySqlSeriesStore`. A fill
+`without_series` writes the columns of schema version 3 (no `series_id`; infile only), for the
+migration benchmark's table before migration 0004.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from mysql.connector import errorcode
 from tqdm import tqdm
 
 from bench_settings import connect, wait_for_database
-from dataset import EXPERIMENTS, SERIES, Layout, chunk_values, tsv_chunk
+from dataset import Columns, Part, Wave, chunk_values, experiment_id, tsv_chunk
 from mymonit.container import Container
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.errors import Unavailable
@@ -35,7 +39,7 @@ WRITER_BATCH = 5_000
 _LOAD = (
     "LOAD DATA LOCAL INFILE %s INTO TABLE measures CHARACTER SET ascii"
     " FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n'"
-    " (experiment_id, type_id, ts, value, dedup_key)"
+    " (experiment_id, type_id, ts, value, dedup_key{})"
 )
 _MARK = "INSERT INTO bench_chunks (experiment_id, chunk_no) VALUES (%s, %s)"
 # Server refuses LOCAL INFILE (local_infile=OFF), or the client library was built without it.
@@ -48,17 +52,17 @@ class InfileRefused(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    experiment: str
-    experiment_id: int
+    columns: Columns
+    waves: tuple[Wave, ...]
     chunk_no: int
     span: range
 
     @property
     def rows(self) -> int:
-        return len(self.span) * len(SERIES)
+        return len(self.span) * len(self.waves)
 
 
-def pending_chunks(container: Container, layout: Layout) -> list[Chunk]:
+def pending_chunks(container: Container, part: Part, *, with_series: bool = True) -> list[Chunk]:
     connection = connect(container.settings())
     try:
         cursor = connection.cursor()
@@ -67,19 +71,24 @@ def pending_chunks(container: Container, layout: Layout) -> list[Chunk]:
         done = {(int(e), int(c)) for e, c in rows}
     finally:
         connection.close()
-    ids = {name: _experiment_id(container, name) for name in EXPERIMENTS}
-    return [
-        Chunk(name, ids[name], chunk_no, layout.chunk_span(chunk_no))
-        for name in EXPERIMENTS for chunk_no in range(layout.chunks)
-        if (ids[name], chunk_no) not in done
-    ]
+    chunks = []
+    for name in part.experiments:
+        columns = _columns(container, name, part.waves, with_series=with_series)
+        chunks += [Chunk(columns, part.waves, chunk_no, part.chunk_span(chunk_no)) for chunk_no in range(part.chunks)
+                   if (columns.experiment_id, chunk_no) not in done]
+    return chunks
 
 
-def _experiment_id(container: Container, name: str) -> int:
-    experiment = container.experiment_repository().by_name(name)
-    if experiment is None:
-        raise RuntimeError(f"experiment {name} is missing from the bench database")
-    return experiment.experiment_id
+def _columns(container: Container, name: str, waves: tuple[Wave, ...], *, with_series: bool) -> Columns:
+    """The experiment's ids, and its series' (created as the consumer creates them) `with_series`."""
+    experiment = experiment_id(container, name)
+    types = container.measure_type_service()
+    type_ids = tuple(types.type_id(wave.measure) or 0 for wave in waves)
+    if not with_series:
+        return Columns(name, experiment, type_ids, None)
+    limit = container.ingest_settings().MAX_SERIES_PER_EXPERIMENT
+    wanted = [(type_id, wave.labels) for type_id, wave in zip(type_ids, waves, strict=True)]
+    return Columns(name, experiment, type_ids, tuple(container.series_store().ensure(experiment, wanted, limit)))
 
 
 def _produce(chunks: list[Chunk], make: Callable[[Chunk], object], out: queue.Queue[object]) -> None:
@@ -105,16 +114,14 @@ def _prefetched(chunks: list[Chunk], make: Callable[[Chunk], object]) -> Iterato
 class InfileLoader:
     """One session with unique/foreign key checks off; reconnects when the server goes away."""
 
-    def __init__(self, container: Container, type_ids: list[int], folder: Path) -> None:
+    def __init__(self, container: Container, folder: Path) -> None:
         self._settings = container.settings()
-        self._type_ids = type_ids
         self._folder = folder
         self._connection: Connection | None = None
 
     def make(self, chunk: Chunk) -> Path:
-        path = self._folder / f"chunk-{chunk.experiment_id}-{chunk.chunk_no}.tsv"
-        path.write_text(tsv_chunk(chunk.experiment, chunk.experiment_id, self._type_ids, chunk.chunk_no, chunk.span),
-                        encoding="ascii")
+        path = self._folder / f"chunk-{chunk.columns.experiment_id}-{chunk.chunk_no}.tsv"
+        path.write_text(tsv_chunk(chunk.columns, chunk.waves, chunk.chunk_no, chunk.span), encoding="ascii")
         return path
 
     def load(self, chunk: Chunk, path: object) -> None:
@@ -137,11 +144,11 @@ class InfileLoader:
         connection = self._session()
         cursor = connection.cursor()
         cursor.execute("SELECT 1 FROM bench_chunks WHERE experiment_id = %s AND chunk_no = %s",
-                       (chunk.experiment_id, chunk.chunk_no))
+                       (chunk.columns.experiment_id, chunk.chunk_no))
         if cursor.fetchall():  # committed just before the connection was lost
             return
-        cursor.execute(_LOAD, (str(path),))
-        cursor.execute(_MARK, (chunk.experiment_id, chunk.chunk_no))
+        cursor.execute(_LOAD.format("" if chunk.columns.series_ids is None else ", series_id"), (str(path),))
+        cursor.execute(_MARK, (chunk.columns.experiment_id, chunk.chunk_no))
         connection.commit()
 
     def _session(self) -> Connection:
@@ -160,16 +167,19 @@ class InfileLoader:
 class WriterLoader:
     """The production path: `MySqlMeasureWriter`, whose dedup key makes a replayed batch a no-op."""
 
-    def __init__(self, container: Container, type_ids: list[int]) -> None:
+    def __init__(self, container: Container) -> None:
         self._container = container
-        self._type_ids = type_ids
 
     def make(self, chunk: Chunk) -> list[NewMeasure]:
+        columns = chunk.columns
+        if columns.series_ids is None:
+            raise ValueError("the writer path stores series ids: it needs schema version 4 or later")
         rows = []
-        for moment, values in chunk_values(chunk.experiment, chunk.chunk_no, chunk.span):
-            for (name, *_), type_id, value in zip(SERIES, self._type_ids, values, strict=True):
-                rows.append(NewMeasure.at(chunk.experiment_id, type_id, moment, value,
-                                       dedup_key(chunk.experiment, name, moment, value)))
+        for moment, values in chunk_values(columns.experiment, chunk.chunk_no, chunk.span, chunk.waves):
+            for wave, type_id, series_id, value in zip(chunk.waves, columns.type_ids, columns.series_ids, values,
+                                                       strict=True):
+                key = dedup_key(columns.experiment, wave.measure, moment, value, labels=wave.labels)
+                rows.append(NewMeasure.at(columns.experiment_id, type_id, moment, value, key, series_id))
         return rows
 
     def load(self, chunk: Chunk, rows: object) -> None:
@@ -188,7 +198,7 @@ class WriterLoader:
 def _mark(connection: Connection, chunk: Chunk) -> None:
     cursor = connection.cursor()
     cursor.execute("INSERT IGNORE INTO bench_chunks (experiment_id, chunk_no) VALUES (%s, %s)",
-                   (chunk.experiment_id, chunk.chunk_no))
+                   (chunk.columns.experiment_id, chunk.chunk_no))
     connection.commit()
 
 
@@ -203,21 +213,19 @@ def _retrying(container: Container, work: Callable[[], object]) -> None:
             wait_for_database(container.settings())
 
 
-def fill(container: Container, layout: Layout, method: str) -> tuple[int, float]:
-    """Load every pending chunk; returns the rows loaded now and the seconds it took.
+def fill(container: Container, part: Part, method: str, *, with_series: bool = True) -> tuple[int, float]:
+    """Load every pending chunk of `part`; returns the rows loaded now and the seconds it took.
 
     Raises `InfileRefused` (on the first chunk) when the server does not allow LOCAL INFILE.
     """
-    type_ids = [container.measure_type_service().type_id(name) or 0 for name, *_ in SERIES]
-    chunks = pending_chunks(container, layout)
-    total = len(EXPERIMENTS) * layout.rows_per_experiment
+    chunks = pending_chunks(container, part, with_series=with_series)
     remaining = sum(c.rows for c in chunks)
     with tempfile.TemporaryDirectory(prefix="mymonit-bench-") as folder:
         loader: InfileLoader | WriterLoader = (
-            InfileLoader(container, type_ids, Path(folder)) if method == "infile" else WriterLoader(container, type_ids)
+            InfileLoader(container, Path(folder)) if method == "infile" else WriterLoader(container)
         )
         started = time.perf_counter()
-        bar = tqdm(total=total, initial=total - remaining, unit="rows", unit_scale=True, smoothing=0.1,
+        bar = tqdm(total=part.rows, initial=part.rows - remaining, unit="rows", unit_scale=True, smoothing=0.1,
                    desc=f"fill ({method})", dynamic_ncols=True)
         try:
             for chunk, payload in _prefetched(chunks, loader.make):

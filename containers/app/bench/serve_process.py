@@ -93,12 +93,17 @@ class Background:
     def log_tail(self, lines: int = 30) -> str:
         return "\n".join(self._log.read_text(errors="replace").splitlines()[-lines:])
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def stop(self) -> str:
+        """Stop the process with SIGTERM (if it still runs) and wait for it; returns its whole log."""
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGTERM)  # the API server stops its workers gracefully
             wait_or_kill(process)
+        return self._log.read_text(errors="replace") if self._log.exists() else ""
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.stop()
         self._log.unlink(missing_ok=True)
 
 

@@ -159,6 +159,13 @@ def upgrade() -> None:
     click.echo(f"applied {len(applied)} migration(s)" if applied else "schema is up to date")
 
 
+@db.command("backfill-series")
+def backfill_series() -> None:
+    """Move measures an older consumer stored during the upgrade into their default series."""
+    moved = _process().migrator().backfill_series()
+    click.echo(f"{moved} measure(s) moved into their default series")
+
+
 @db.command()
 def demo() -> None:
     """Load the demo users, experiments and measures (idempotent; never in production)."""

@@ -23,11 +23,14 @@ from mymonit.ingest.decoder import Limits
 from mymonit.ingest.lifecycle import Liveness, StopFlag
 from mymonit.ingest.listener import RabbitListener
 from mymonit.ingest.names import NameResolver, NameSource
-from mymonit.ingest.ports import MeasureSink
+from mymonit.ingest.ports import MeasureSink, SeriesStore
+from mymonit.ingest.series_ids import SeriesIds
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology
 from mymonit.services.experiments import ExperimentService
-from mymonit.services.measures import MeasureService, MeasureTypeService
+from mymonit.services.measure_types import MeasureTypeService
+from mymonit.services.measures import MeasureService
+from mymonit.services.series import SeriesService
 from mymonit.services.users import UserService
 from mymonit.storage.database import Database
 from mymonit.storage.experiments import MySqlAssociationRepository, MySqlExperimentRepository
@@ -37,6 +40,8 @@ from mymonit.storage.measure_writer import MySqlMeasureWriter
 from mymonit.storage.measures import MySqlMeasureReader
 from mymonit.storage.migrator import Migrator
 from mymonit.storage.pool import ConnectionPool, ConnectionSettings
+from mymonit.storage.series_reader import MySqlSeriesReader
+from mymonit.storage.series_store import MySqlSeriesStore
 from mymonit.storage.users import MySqlUserRepository
 from mymonit.web import WebSettings, browser_config, web_blueprint
 
@@ -55,12 +60,14 @@ def limits(ingest: IngestSettings) -> Limits:
 
 
 def build_listener(settings: Settings, ingest: IngestSettings, sink: MeasureSink, names: NameSource,
-                   trail: AuditTrail, metrics: ConsumerMetrics, stop: StopFlag | None = None) -> RabbitListener:
+                   series: SeriesStore, trail: AuditTrail, metrics: ConsumerMetrics,
+                   stop: StopFlag | None = None) -> RabbitListener:
     """A listener on RABBIT_QUEUE with the service's broker account; `stop` ends its `run()`."""
     resolver = NameResolver(names, time.monotonic, ingest.INGEST_NAMES_RELOAD_SECONDS)
+    assembler = MeasureAssembler(resolver, SeriesIds(series, ingest.MAX_SERIES_PER_EXPERIMENT), limits(ingest))
     parts = ConsumerParts(
         topology=Topology.from_settings(settings), settings=ingest,
-        assembler=MeasureAssembler(resolver, limits(ingest)), sink=sink, metrics=metrics, trail=trail,
+        assembler=assembler, sink=sink, metrics=metrics, trail=trail,
         stop=stop or StopFlag(), liveness=Liveness(ingest.CONSUMER_LIVENESS_FILE),
     )
     return RabbitListener(lambda: pika.BlockingConnection(connection_parameters(settings)), parts)
@@ -102,14 +109,16 @@ class Container(containers.DeclarativeContainer):
     measure_type_repository = providers.Singleton(MySqlMeasureTypeRepository, database)
     measure_reader = providers.Singleton(MySqlMeasureReader, database)
     measure_writer = providers.Singleton(MySqlMeasureWriter, database)
+    series_reader = providers.Singleton(MySqlSeriesReader, database)
 
     user_service = providers.Singleton(UserService, user_repository)
     experiment_service = providers.Singleton(
         ExperimentService, experiment_repository, association_repository, user_repository,
     )
     measure_type_service = providers.Singleton(MeasureTypeService, measure_type_repository)
+    series_service = providers.Singleton(SeriesService, series_reader, measure_type_service)
     measure_service = providers.Singleton(
-        MeasureService, measure_reader, measure_type_service,
+        MeasureService, measure_reader, measure_type_service, series_service,
     )
 
     firebase = providers.Singleton(
@@ -130,6 +139,9 @@ class Container(containers.DeclarativeContainer):
     ingest_settings = providers.Singleton(IngestSettings)
     consumer_metrics = providers.Singleton(ConsumerMetrics)
     name_source = providers.Singleton(MySqlNameSource, database)
+    series_store = providers.Singleton(MySqlSeriesStore, database)
+    # Keyword arguments, so a caller overrides any of them: `rabbit_listener(ingest=..., trail=...)`.
     rabbit_listener = providers.Factory(
-        build_listener, settings, ingest_settings, measure_writer, name_source, audit_trail, consumer_metrics,
+        build_listener, settings=settings, ingest=ingest_settings, sink=measure_writer, names=name_source,
+        series=series_store, trail=audit_trail, metrics=consumer_metrics,
     )

@@ -51,6 +51,10 @@ ENDPOINTS = [
     Endpoint("aggregate measures", "GET",
              "/measures/{E}/aggregate?from=2022-01-01T00:00:00Z&to=2022-01-02T00:00:00Z", (403, 200, 403)),
     Endpoint("export measures", "GET", "/measures/{E}/export", (403, 200, 403)),
+    Endpoint("read one sensor's measures", "GET", "/measures/{E}?sensor=north&tag.site=a", (403, 200, 403)),
+    Endpoint("aggregate per series", "GET", "/measures/{E}/aggregate?from=0&to=86400&group_by=series",
+             (403, 200, 403)),
+    Endpoint("list series", "GET", "/series/{E}", (403, 200, 403)),
 ]
 PUBLIC = ["/health", "/metrics", "/openapi.json", "/docs"]
 CALLERS = ["no token", "garbage token", "revoked token", "unregistered uid", "ADMIN", "associated SCIENTIST",

@@ -62,11 +62,11 @@ def test_a_page_returns_the_original_fields_in_order_with_microseconds(
     assert response.status_code == 200
     assert response.get_json() == [
         {"experiment": experiment.name, "measure_type": "hertz", "timestamp": "2024-01-01T00:00:00.123456Z",
-         "value": 100.0},
+         "value": 100.0, "sensor": None, "tags": {}},
         {"experiment": experiment.name, "measure_type": "hertz", "timestamp": "2024-01-01T00:00:01.123456Z",
-         "value": 95.5},
+         "value": 95.5, "sensor": None, "tags": {}},
         {"experiment": experiment.name, "measure_type": "hertz", "timestamp": "2024-01-01T00:00:02.123456Z",
-         "value": 94.25},
+         "value": 94.25, "sensor": None, "tags": {}},
     ]
     assert "Link" not in response.headers
 
@@ -133,9 +133,9 @@ def test_csv_export_streams_every_row_with_a_header(
     assert response.mimetype == "text/csv"
     assert response.is_streamed
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["experiment", "measure_type", "timestamp", "value"]
+    assert rows[0] == ["experiment", "measure_type", "timestamp", "value", "sensor", "tags"]
     assert len(rows) == 12_001
-    assert rows[1] == [experiment.name, "hertz", "2024-01-01T00:00:00.000000Z", "0.0"]
+    assert rows[1] == [experiment.name, "hertz", "2024-01-01T00:00:00.000000Z", "0.0", "", "{}"]
     assert rows[-1][3] == "11999.0"
 
 

@@ -15,6 +15,7 @@ from mymonit.container import Container
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.model import Experiment, Role, User
 from mymonit.domain.personal import Personal
+from mymonit.domain.series import DEFAULT_LABELS, Labels
 from mymonit.storage.measure_writer import NewMeasure
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -61,13 +62,15 @@ class World:
         return self.container.experiment_repository().add(f"{prefix}-{secrets.token_hex(5)}")
 
     def measures(self, experiment: Experiment, values: list[float], *, start: datetime = T0,
-                 step: timedelta = timedelta(seconds=1), measure: str = "hertz") -> list[datetime]:
-        """Store one measure per value, `step` apart from `start`; returns their timestamps."""
+                 step: timedelta = timedelta(seconds=1), measure: str = "hertz",
+                 labels: Labels = DEFAULT_LABELS) -> list[datetime]:
+        """Store one measure per value of the series `labels`, `step` apart from `start`; returns their timestamps."""
         type_id = self.container.measure_type_service().type_id(measure)
         assert type_id is not None
         moments = [start + step * i for i in range(len(values))]
+        (series_id,) = self.container.series_store().ensure(experiment.experiment_id, [(type_id, labels)], limit=10_000)
         rows = [NewMeasure.at(experiment.experiment_id, type_id, moment, value,
-                           dedup_key(experiment.name, measure, moment, value))
+                              dedup_key(experiment.name, measure, moment, value, labels=labels), series_id)
                 for moment, value in zip(moments, values, strict=True)]
         self.container.measure_writer().insert(rows)
         return moments

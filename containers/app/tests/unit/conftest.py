@@ -79,6 +79,7 @@ def container(settings: Settings, ports: Ports) -> Container:
         container.association_repository: ports.associations,
         container.measure_type_repository: ports.measure_types,
         container.measure_reader: ports.reader,
+        container.series_reader: ports.series,
         container.token_verifier: FakeTokenVerifier(TOKENS),
         container.database: FakeDatabase(),
         container.broker_probe: lambda: True,

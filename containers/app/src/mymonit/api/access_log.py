@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
-from mymonit.audit.context import hash_client
+from mymonit.logs.context import hash_client
 
 ACCESS_LOGGER: Final = "mymonit.access"
 _REQUEST_ID_HEADER: Final = "x-request-id"

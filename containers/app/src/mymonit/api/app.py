@@ -16,10 +16,14 @@ from mymonit.api.identity import RequestAuthenticator
 from mymonit.api.operations import Api
 from mymonit.api.problems import register_problem_handlers
 from mymonit.api.proxy import TrustedProxy
-from mymonit.api.resources import experiments, measure_types, measures, system, users
-from mymonit.audit import AuditTrail, bind_request
+from mymonit.api.resources import experiments, measure_types, measures, series, system, users
+from mymonit.api.series_metrics import SeriesCounts
+from mymonit.audit import AuditTrail
+from mymonit.logs import bind_request
 from mymonit.services.experiments import ExperimentService
-from mymonit.services.measures import MeasureService, MeasureTypeService
+from mymonit.services.measure_types import MeasureTypeService
+from mymonit.services.measures import MeasureService
+from mymonit.services.series import SeriesService
 from mymonit.services.users import UserService
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -35,11 +39,25 @@ class ApiParts:
     users: UserService
     measure_types: MeasureTypeService
     measures: MeasureService
+    series: SeriesService
     database_ready: Callable[[], bool]
     broker_ready: Callable[[], bool]
     web_page: Blueprint
     max_body_bytes: int
     trusted_proxies: Sequence[IPv4Network | IPv6Network]
+
+
+def registered_api(parts: ApiParts) -> Api:
+    """Every operation of the API, registered; the OpenAPI document is built from their declarations."""
+    api = Api(authenticate=parts.authenticator, trail=parts.trail)
+    experiments.register(api, parts.experiments)
+    users.register(api, parts.users)
+    measure_types.register(api, parts.measure_types)
+    measures.register(api, parts.measures)
+    series.register(api, parts.series)
+    system.register(api, parts.database_ready, parts.broker_ready, lambda: [t.name for t in parts.measure_types.all()],
+                    SeriesCounts(parts.series.counts))
+    return api
 
 
 def create_app(parts: ApiParts, *, access_log: bool = False) -> Flask:
@@ -51,12 +69,7 @@ def create_app(parts: ApiParts, *, access_log: bool = False) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = parts.max_body_bytes
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
-    api = Api(authenticate=parts.authenticator, trail=parts.trail)
-    experiments.register(api, parts.experiments)
-    users.register(api, parts.users)
-    measure_types.register(api, parts.measure_types)
-    measures.register(api, parts.measures)
-    system.register(api, parts.database_ready, parts.broker_ready, lambda: [t.name for t in parts.measure_types.all()])
+    api = registered_api(parts)
     for blueprint in api.blueprints:
         app.register_blueprint(blueprint)
     app.register_blueprint(parts.web_page)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import g, request
 
-from mymonit.audit import set_user
 from mymonit.auth.bearer import bearer_token
 from mymonit.auth.verifier import TokenVerifier
 from mymonit.domain.model import Caller
+from mymonit.logs import set_user
 from mymonit.services.users import UserService
 
 

@@ -1,22 +1,25 @@
-"""The OpenAPI 3.1 document, built from the declared operations and their pydantic models."""
+"""The OpenAPI 3.1 document, built from the declared operations and their pydantic models.
+
+Each operation documents its own answers and every problem status it may answer
+(`Operation.problem_statuses`), described as `api/problems.py` says (docs/api.md, Errors).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
 from mymonit import __version__
 from mymonit.api.operations import Operation
+from mymonit.api.problems import MEDIA_TYPE, PROBLEM_STATUSES
 from mymonit.api.schemas import Problem
 
 _REF = "#/components/schemas/{model}"
-_PATH_PARAMS = {"experiment_id": {"type": "integer", "minimum": 1}, "user_id": {"type": "string", "maxLength": 30}}
-_REASONS = {200: "OK", 201: "Created", 204: "No content", 400: "Bad request", 401: "Missing or invalid token",
-            403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Body too large",
-            415: "Unsupported media type", 422: "Invalid body",
-            503: "Unavailable: the database or the broker cannot be reached,"
-                 " or a query ran longer than the service allows"}
+# The answers that carry the operation's own body (`Operation.status` and `also`).
+_ANSWERS = {200: "OK", 201: "Created", 204: "No content",
+            503: "Unavailable: the database does not answer (the body says so)"}
 
 
 class _Schemas:
@@ -73,8 +76,8 @@ def _operation(op: Operation, schemas: _Schemas, problem_ref: dict[str, Any]) ->
 
 def _parameters(op: Operation, schemas: _Schemas) -> list[dict[str, Any]]:
     params = [
-        {"name": name, "in": "path", "required": True, "schema": schema}
-        for name, schema in _PATH_PARAMS.items() if f"{{{name}}}" in op.path
+        {"name": name, "in": "path", "required": True, "schema": dict(param.schema)}
+        for name, param in op.path_parameters.items()
     ]
     if op.query is not None:
         model_schema = TypeAdapter(op.query).json_schema(ref_template=_REF, by_alias=True)
@@ -90,20 +93,26 @@ def _parameters(op: Operation, schemas: _Schemas) -> list[dict[str, Any]]:
 
 
 def _responses(op: Operation, schemas: _Schemas, problem_ref: dict[str, Any]) -> dict[str, Any]:
-    success: dict[str, Any] = {"description": _REASONS.get(op.status, "OK")}
+    success: dict[str, Any] = {"description": _ANSWERS[op.status]}
     if op.response is not None and op.status != 204:
         success["content"] = {op.media_type: {"schema": schemas.of(op.response)}}
     if op.headers:
-        success["headers"] = {k: {"description": v, "schema": {"type": "string"}} for k, v in op.headers.items()}
+        success["headers"] = _headers(op.headers)
     responses: dict[str, Any] = {str(op.status): success}
     for status in op.also:
-        responses[str(status)] = {**success, "description": _REASONS.get(status, "OK")}
-    codes = set(op.errors) | ({401, 403} if op.secured else set()) | {503}
-    if op.body is not None:
-        codes |= {400, 413, 415, 422}
-    if op.query is not None:
-        codes.add(400)
-    for code in sorted(codes):
-        responses[str(code)] = {"description": _REASONS.get(code, "Error"),
-                                "content": {"application/problem+json": {"schema": problem_ref}}}
+        responses[str(status)] = {**success, "description": _ANSWERS[status]}
+    for status in op.problem_statuses:  # a status answered with the operation's own body keeps it (/health's 503)
+        responses.setdefault(str(status), _problem(status, problem_ref))
     return responses
+
+
+def _problem(status: int, problem_ref: dict[str, Any]) -> dict[str, Any]:
+    documented = PROBLEM_STATUSES[status]
+    answer: dict[str, Any] = {"description": documented.description, "content": {MEDIA_TYPE: {"schema": problem_ref}}}
+    if documented.headers:
+        answer["headers"] = _headers(documented.headers)
+    return answer
+
+
+def _headers(described: Mapping[str, str]) -> dict[str, Any]:
+    return {name: {"description": text, "schema": {"type": "string"}} for name, text in described.items()}

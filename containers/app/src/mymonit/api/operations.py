@@ -3,6 +3,10 @@
 A resource module declares its routes with `Api.operation(...)`; the decorator registers the view
 on the blueprint, authenticates the caller when `secured`, parses the query and body with their
 pydantic models, and keeps the metadata the OpenAPI document is built from.
+
+The error statuses an operation answers are folded here, in `Operation.problem_statuses`: what the
+decorator does (authenticate, parse, match the path) implies most of them, so a resource names only
+its own (409, or 422 for a rule of the service). Their meanings are in `api/problems.py`.
 """
 
 from __future__ import annotations
@@ -16,8 +20,32 @@ from flask import Blueprint, g, request
 from pydantic import BaseModel
 
 from mymonit.api.parsing import parse_body, parse_query
-from mymonit.audit import AuditEvent, AuditTrail, Outcome, bind, current
+from mymonit.audit import AuditEvent, AuditTrail, Outcome
+from mymonit.logs import bind, current
 from mymonit.services.access import require_admin
+
+
+@dataclass(frozen=True)
+class PathParameter:
+    """A path parameter: the Flask converter its route matches with, and its OpenAPI schema."""
+
+    converter: str
+    schema: dict[str, Any]
+
+
+_PATH_PARAMETERS = {
+    "experiment_id": PathParameter("int", {"type": "integer", "minimum": 1}),
+    "user_id": PathParameter("string", {"type": "string", "maxLength": 30}),
+}
+# Through nginx, any operation can meet its rate limit (429) or find the API down or slow (502,
+# 504); any can meet a database or identity provider that is down, or a query too slow (503).
+_EVERY_OPERATION = frozenset({429, 502, 503, 504})
+_SECURED = frozenset({401, 403})  # a rejected token; an unregistered user, or one who may not do this
+_WITH_QUERY = frozenset({400})  # parse_query
+_WITH_BODY = frozenset({400, 413, 415, 422})  # parse_body, and Flask's MAX_CONTENT_LENGTH
+# A path id the route's converter does not take (experiment_id "abc", a user_id holding "/")
+# matches no route: werkzeug's 404, as a problem too.
+_WITH_PATH = frozenset({404})
 
 
 @dataclass(frozen=True)
@@ -33,11 +61,30 @@ class Operation:
     response: Any = None  # a pydantic model or type; None: no body
     status: int = 200
     media_type: str = "application/json"
-    errors: tuple[int, ...] = ()
-    also: tuple[int, ...] = ()  # other success statuses with the same body (e.g. 200 beside 201)
+    errors: tuple[int, ...] = ()  # the operation's own problem statuses, beyond those problem_statuses folds in
+    also: tuple[int, ...] = ()  # other statuses with the same body (200 beside 201; 503 beside 200 for /health)
     description: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     audit: AuditEvent | None = None  # recorded when the view succeeds, with the fields it noted
+
+    @property
+    def path_parameters(self) -> dict[str, PathParameter]:
+        return {name: param for name, param in _PATH_PARAMETERS.items() if f"{{{name}}}" in self.path}
+
+    @property
+    def problem_statuses(self) -> list[int]:
+        """Every error status this operation may answer, ascending: its own `errors` and those its
+        traits imply. Each is a problem document, unless `also` gives it the operation's own body."""
+        statuses = set(self.errors) | _EVERY_OPERATION
+        if self.secured:
+            statuses |= _SECURED
+        if self.query is not None:
+            statuses |= _WITH_QUERY
+        if self.body is not None:
+            statuses |= _WITH_BODY
+        if self.path_parameters:
+            statuses |= _WITH_PATH
+        return sorted(statuses)
 
 
 def note(**fields: object) -> None:
@@ -88,9 +135,9 @@ class Api:
 
     def operation(self, blueprint: Blueprint, operation: Operation) -> Callable[[View], View]:
         self.operations.append(operation)
-        rule = operation.path.replace("{", "<").replace("}", ">")
-        for name, converter in (("experiment_id", "int"),):
-            rule = rule.replace(f"<{name}>", f"<{converter}:{name}>")
+        rule = operation.path
+        for name, param in operation.path_parameters.items():
+            rule = rule.replace(f"{{{name}}}", f"<{param.converter}:{name}>")
 
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
             @wraps(view)

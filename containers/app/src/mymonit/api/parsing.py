@@ -9,18 +9,10 @@ from flask import request
 from pydantic import BaseModel, ValidationError
 from werkzeug.datastructures import MultiDict
 
+from mymonit.api.errors import BadRequestInput
+from mymonit.api.measure_schemas import TAG_PREFIX, TAGS_FIELD
+
 M = TypeVar("M", bound=BaseModel)
-
-
-class BadRequestInput(Exception):
-    """The request cannot be understood; `status` is 400, 415 or 422, `errors` says where."""
-
-    def __init__(self, status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.title = title
-        self.detail = detail
-        self.errors = errors or []
 
 
 def _errors(error: ValidationError, location: str) -> list[dict[str, Any]]:
@@ -31,15 +23,22 @@ def _errors(error: ValidationError, location: str) -> list[dict[str, Any]]:
 
 
 def parse_query(model: type[M], args: MultiDict[str, str]) -> M:
-    unknown = set(args) - {f.alias or name for name, f in model.model_fields.items()}
+    """The model of a query string; `tag.<key>=<value>` parameters become its `tags` field, if it has one."""
+    gathers_tags = TAGS_FIELD in model.model_fields
+    unknown = {key for key in args if not (gathers_tags and key.startswith(TAG_PREFIX))} - {
+        f.alias or name for name, f in model.model_fields.items() if name != TAGS_FIELD}
     if unknown:
         names = ", ".join(sorted(unknown))
         raise BadRequestInput(400, "Unknown query parameter", f"unknown query parameter(s): {names}")
     repeated = [key for key in args if len(args.getlist(key)) > 1]
     if repeated:
         raise BadRequestInput(400, "Repeated query parameter", f"give each parameter once: {', '.join(repeated)}")
+    values: dict[str, Any] = {key: value for key, value in args.items() if not key.startswith(TAG_PREFIX)}
+    if gathers_tags:
+        values[TAGS_FIELD] = {key.removeprefix(TAG_PREFIX): value for key, value in args.items()
+                              if key.startswith(TAG_PREFIX)}
     try:
-        return model.model_validate(args.to_dict())
+        return model.model_validate(values)
     except ValidationError as error:
         raise BadRequestInput(400, "Invalid query parameter", "a query parameter is invalid",
                               _errors(error, "query")) from error

@@ -1,21 +1,28 @@
-"""Every error becomes an RFC 9457 `application/problem+json` answer — in this one module."""
+"""Every error becomes an RFC 9457 `application/problem+json` answer — in this one module.
+
+It also says what each problem status means (`PROBLEM_STATUSES`), for the OpenAPI document: the
+statuses an operation answers are folded in `api/operations.py`, their descriptions live here,
+beside the code that answers them (docs/api.md, Errors).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import orjson
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from mymonit.api.parsing import BadRequestInput
+from mymonit.api.errors import BadRequestInput
 from mymonit.audit import AuditEvent, AuditTrail, Outcome
 from mymonit.domain import errors
 
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Exception)
+MEDIA_TYPE = "application/problem+json"
 
 # Most specific first: the first matching class decides the status.
 _STATUS: list[tuple[type[Exception], int, str]] = [
@@ -30,13 +37,47 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
 ]
 
 
+@dataclass(frozen=True)
+class DocumentedStatus:
+    """What a problem status means to a client, and the headers that may come with it."""
+
+    description: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+# Every status an operation may declare (Operation.problem_statuses); the body is always a Problem.
+# 429, 502 and 504 come from nginx, in the same format (containers/nginx/nginx.conf.template).
+PROBLEM_STATUSES: dict[int, DocumentedStatus] = {
+    400: DocumentedStatus("Bad request: a query parameter is unknown, repeated or invalid; malformed JSON;"
+                          " a bad cursor; an unknown measure type"),
+    401: DocumentedStatus("Unauthenticated: no bearer token, or a malformed, expired, disabled or revoked one",
+                          {"WWW-Authenticate": 'the scheme to use: Bearer realm="mymonit"'}),
+    403: DocumentedStatus("Forbidden: the token's account is not registered (or was erased),"
+                          " or the caller may not do this"),
+    404: DocumentedStatus("Not found: no such object, or one the caller may not know of;"
+                          " or a path id the route does not take (an experiment_id that is not digits)"),
+    409: DocumentedStatus("Conflict: a duplicate name, id, uid or email; an experiment that holds measures;"
+                          " an ADMIN changing their own role or erasing themself"),
+    413: DocumentedStatus("Body too large: over REST_MAX_BODY_BYTES, or over 1 MiB at the proxy"),
+    415: DocumentedStatus("Unsupported media type: the body is not application/json"),
+    422: DocumentedStatus("Invalid body: a field is missing, unknown or invalid;"
+                          " or, for an association, a user who is not a SCIENTIST"),
+    429: DocumentedStatus("Too many requests: the proxy's rate limit per client address"),
+    502: DocumentedStatus("Bad gateway: the proxy cannot reach the API"),
+    503: DocumentedStatus("Unavailable: the database or the identity provider cannot be reached"
+                          " (with Retry-After), or a query ran longer than REST_QUERY_SECONDS",
+                          {"Retry-After": "seconds to wait, when a dependency cannot be reached"}),
+    504: DocumentedStatus("Gateway timeout: the API did not answer the proxy in time"),
+}
+
+
 def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
     body["instance"] = request.path
     body.update({k: v for k, v in extra.items() if v})
-    return Response(orjson.dumps(body), status=status, mimetype="application/problem+json")
+    return Response(orjson.dumps(body), status=status, mimetype=MEDIA_TYPE)
 
 
 def _domain(error: errors.DomainError) -> Response:

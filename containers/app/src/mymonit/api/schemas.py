@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StringConstraints, WithJsonSchema
 
 from mymonit.domain.model import Role
-from mymonit.domain.queries import DEFAULT_BUCKETS, DEFAULT_PAGE, MAX_BUCKETS, MAX_PAGE, Order
 from mymonit.domain.rules import DISPLAY_NAME_PATTERN, EMAIL_PATTERN, UID_PATTERN, USER_ID_PATTERN
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -111,55 +110,6 @@ class MeasureTypeOut(BaseModel):
     name: str
     symbol: str
     quantity: str
-
-
-class MeasureOut(BaseModel):
-    experiment: str
-    measure_type: str
-    timestamp: str = Field(description="ISO-8601 UTC with microseconds")
-    value: float
-
-
-class MeasureParams(Strict):
-    start: Moment | None = Field(default=None, alias="from",
-                                 description="inclusive; an empty or inverted range selects nothing")
-    end: Moment | None = Field(default=None, alias="to", description="exclusive")
-    measure: MeasureName | None = Field(default=None, description="only this measure type")
-    limit: int = Field(default=DEFAULT_PAGE, ge=1, le=MAX_PAGE)
-    order: Order = Order.ASC
-    cursor: Annotated[str, StringConstraints(max_length=200)] | None = Field(
-        default=None, description="from the Link rel=next header of the previous page")
-
-
-class ExportParams(Strict):
-    start: Moment | None = Field(default=None, alias="from")
-    end: Moment | None = Field(default=None, alias="to")
-    measure: MeasureName | None = None
-    order: Order = Order.ASC
-
-
-class AggregateParams(Strict):
-    start: Moment = Field(alias="from")
-    end: Moment = Field(alias="to")
-    measure: MeasureName | None = None
-    buckets: int = Field(default=DEFAULT_BUCKETS, ge=1, le=MAX_BUCKETS)
-
-
-class BucketOut(BaseModel):
-    measure_type: str
-    start: str
-    count: int
-    min: float
-    max: float
-    mean: float
-
-
-class AggregateOut(BaseModel):
-    experiment: str
-    start: str
-    end: str
-    bucket_seconds: float
-    buckets: list[BucketOut]
 
 
 class Health(BaseModel):

@@ -11,10 +11,13 @@ thread-safe by itself. Nothing here touches the network: `mymonit ship-audit` se
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
+from pathlib import Path
 
 from mymonit.audit.document import LogstashDocumentFormatter
-from mymonit.audit.records import AUDIT_ATTRIBUTE
-from mymonit.audit.spool import ProcessSpool
+from mymonit.audit.spool import ProcessSpool, Sync
+from mymonit.logs.records import AUDIT_ATTRIBUTE
+from mymonit.logs.redacting_filter import RedactingFilter
 
 
 class SpoolHandler(logging.Handler):
@@ -39,3 +42,14 @@ class SpoolHandler(logging.Handler):
     def close(self) -> None:
         self.spool.close()
         super().close()
+
+
+def spool_handler(directory: Path, sync: Sync, secrets: Collection[str]) -> logging.Handler:
+    """Every record into this process's spool file in `directory` (see `SpoolHandler`); redacting.
+
+    A record is in the spool when the call that logs it returns; `mymonit ship-audit` sends it on
+    to Logstash (or the audit file) and forgets it once acknowledged.
+    """
+    handler = SpoolHandler(ProcessSpool(directory, sync))
+    handler.addFilter(RedactingFilter(secrets))
+    return handler

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import orjson
 
-from mymonit.audit.records import AUDIT_ATTRIBUTE, extra_fields
+from mymonit.logs.records import AUDIT_ATTRIBUTE, extra_fields
 
 MESSAGE_TYPE: Final = "mymonit"
 LOG_ID: Final = "log_id"

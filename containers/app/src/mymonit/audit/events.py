@@ -31,6 +31,7 @@ class AuditEvent(StrEnum):
     API_MEASURES_READ = "api:measures:read"
     API_MEASURES_AGGREGATED = "api:measures:aggregated"
     API_MEASURES_EXPORTED = "api:measures:exported"
+    API_SERIES_LISTED = "api:series:listed"
     API_REQUEST_REJECTED = "api:request:rejected"
     API_REQUEST_FAILED = "api:request:failed"
     AUTH_TOKEN_REJECTED = "auth:token:rejected"  # nosec B105  # an event name, not a password

@@ -9,11 +9,12 @@ import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final
 
-from mymonit.audit.forking import HANDLER_PREFIX, guard_log_handlers_across_fork, installed_handlers
-from mymonit.audit.handlers import console_handler, spool_handler
+from mymonit.audit.delivery import spool_handler
 from mymonit.audit.spool import Sync
 from mymonit.audit.trail import AUDIT_LOGGER, AuditTrail
-from mymonit.audit.uncaught import restore_uncaught_exceptions, route_uncaught_exceptions
+from mymonit.logs.fork_guard import HANDLER_PREFIX, guard_log_handlers_across_fork, installed_handlers
+from mymonit.logs.redacting_filter import console_handler
+from mymonit.logs.uncaught import restore_uncaught_exceptions, route_uncaught_exceptions
 
 if TYPE_CHECKING:  # only the type: the audit package must not pull pydantic in at run time
     from mymonit.config import Settings
@@ -31,7 +32,7 @@ def configure_logging(settings: Settings, *, stream: IO[str] | None = None, spoo
     whatever it says, so audit events are never filtered out. When LOGSTASH_HOST or AUDIT_FILE
     is set (and `spool` is true), every record also goes into this process's own lane of the
     spool in AUDIT_SPOOL_DIR before the call returns; `mymonit ship-audit` sends them on. The
-    handlers' fork guard (`forking.guard_log_handlers_across_fork`) is installed once per
+    handlers' fork guard (`logs.fork_guard`) is installed once per
     process, and uncaught exceptions are logged through these handlers (see `uncaught`) until
     `reset_logging`.
     Raises ValueError for an unknown level name.

@@ -10,7 +10,7 @@ syncs for everyone who wrote before it.
 A write that fails (disk full, directory gone) leaves no torn line; an audit event is then held
 in memory (at most `MAX_HELD_EVENTS`) and written before the next record, an ordinary log line
 is dropped and counted, and the failure is reported on stderr (docs/audit.md). A forked child
-gets a lane, descriptors and lock of its own (`forking.track`, and a pid check for forks that
+gets a lane, descriptors and lock of its own (`spool_forks.track`, and a pid check for forks that
 bypass the hooks).
 """
 
@@ -28,7 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
-from mymonit.audit import forking, spool_file
+from mymonit.audit import spool_file, spool_forks
 
 MAX_HELD_EVENTS: Final = 100_000  # audit events kept in memory while writes fail, at most
 _REPORT_SECONDS: Final = 10.0  # between two reports of failing writes
@@ -52,7 +52,7 @@ class ProcessSpool:
         self._closed = False
         self.dropped_lines = 0
         self._start()
-        forking.track(self)
+        spool_forks.track(self)
 
     def _start(self) -> None:
         self._pid = os.getpid()
@@ -114,7 +114,7 @@ class ProcessSpool:
                 if fd is not None:
                     os.close(fd)
             self._fd = self._lock_fd = None
-        forking.untrack(self)
+        spool_forks.untrack(self)
 
     def _append(self, line: bytes) -> None:
         fd = self._fd

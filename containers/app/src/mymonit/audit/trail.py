@@ -8,10 +8,10 @@ import sys
 from collections.abc import Collection
 from typing import Final, cast
 
-from mymonit.audit import context
 from mymonit.audit.events import AuditEvent, Outcome
-from mymonit.audit.records import REDACTED_MARK
-from mymonit.audit.redaction import redact
+from mymonit.logs import context
+from mymonit.logs.records import REDACTED_MARK
+from mymonit.logs.redaction import redact
 
 AUDIT_LOGGER: Final = "mymonit.audit"
 

@@ -98,3 +98,12 @@ class QueryTooSlow(DomainError):
 
 class Unavailable(Exception):
     """A backing service (database, broker) cannot be reached right now; retrying may help."""
+
+
+class BadLabels(ValueError):
+    """A sensor or tags that break the rules of domain/series.py: a message's field (dead-lettered by the
+    consumer) or a read's filter (mapped to `InvalidRequest`). The message names the field, never its value."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)

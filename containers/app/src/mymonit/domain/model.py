@@ -74,7 +74,7 @@ class MeasureType:
 
 @dataclass(frozen=True, slots=True)
 class Bucket:
-    """Aggregate of the measures of one type in [start, start + width)."""
+    """Aggregate of the measures of one type (or of one series: `series_id`) in [start, start + width)."""
 
     measure_type: str
     start: datetime
@@ -82,3 +82,4 @@ class Bucket:
     min: float
     max: float
     mean: float
+    series_id: int | None = None

@@ -36,21 +36,28 @@ class TimeRange:
 
 @dataclass(frozen=True, slots=True)
 class MeasureQuery:
+    """`series_ids`: only the measures of these series (None: of every series)."""
+
     experiment_id: int
     range: TimeRange
     type_id: int | None = None
     limit: int = DEFAULT_PAGE
     order: Order = Order.ASC
     after: Cursor | None = None
+    series_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AggregateQuery:
+    """`series_ids` as in `MeasureQuery`; `by_series`: one bucket per series, not per measure type."""
+
     experiment_id: int
     start: datetime
     end: datetime
     width: timedelta
     type_id: int | None = None
+    series_ids: tuple[int, ...] | None = None
+    by_series: bool = False
 
 
 class MeasureRow(NamedTuple):
@@ -66,6 +73,7 @@ class MeasureRow(NamedTuple):
     type_id: int
     timestamp: str
     value: float
+    series_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,8 @@
 A body is UTF-8 JSON: one measure object or a non-empty array of them. Each measure has
 `experiment` (str), `measure` (str), `value` (finite int or float, not bool), `timestamp` (Unix
 seconds as int or float, or an ISO-8601 string with an offset) and optionally `id` (the producer's
-idempotency key). Unknown fields are ignored so producers can add some. One bad measure rejects the
-whole message, naming its index.
+idempotency key), `sensor` and `tags` (the series labels, `mymonit.domain.series`). Unknown fields
+are ignored so producers can add some. One bad measure rejects the whole message, naming its index.
 """
 
 from __future__ import annotations
@@ -17,12 +17,16 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from mymonit.domain.errors import BadLabels
+from mymonit.domain.series import DEFAULT_LABELS, Labels, labels
 from mymonit.domain.timestamps import EPOCH, unix_micros
 from mymonit.ingest.errors import PoisonMessage, Reason
 
 MAX_EXPERIMENT_NAME = 255
 _new = tuple.__new__  # builds a named tuple without the Python frame of its generated __new__
 MAX_MEASURE_NAME = 64
+_MAX_KNOWN_LABELS = 16_384
+_known_labels: dict[bytes, Labels] = {}  # the labels' JSON as sent → checked labels: checked once
 
 
 class Reading(NamedTuple):
@@ -33,6 +37,7 @@ class Reading(NamedTuple):
     micros: int
     value: float
     id: str | None
+    labels: Labels = DEFAULT_LABELS
 
     @property
     def timestamp(self) -> datetime:
@@ -110,7 +115,27 @@ def _reading(item: Any, latest: float, max_id: int) -> Reading:
     producer_id = item.get("id")
     if producer_id is not None and (type(producer_id) is not str or not 0 < len(producer_id) <= max_id):
         raise PoisonMessage(Reason.BAD_ID, f"field 'id' must be a string of 1 to {max_id} characters")
-    return _new(Reading, (experiment, measure, micros, value, producer_id))
+    sensor, tags = item.get("sensor"), item.get("tags")
+    series = DEFAULT_LABELS if sensor is None and tags is None else _labels(sensor, tags)
+    return _new(Reading, (experiment, measure, micros, value, producer_id, series))
+
+
+def _labels(sensor: object, tags: object) -> Labels:
+    """The checked labels, from a cache of those already seen (a stream repeats its few series)."""
+    try:
+        sent = orjson.dumps((sensor, tags))
+    except TypeError:  # not JSON-like: cannot be valid labels
+        sent = b""
+    found = _known_labels.get(sent)
+    if found is None:
+        try:
+            found = labels(sensor, tags)
+        except BadLabels as error:
+            raise PoisonMessage(Reason.BAD_SENSOR if error.field == "sensor" else Reason.BAD_TAGS, str(error)) from None
+        if len(_known_labels) >= _MAX_KNOWN_LABELS:
+            _known_labels.clear()
+        _known_labels[sent] = found
+    return found
 
 
 def _bad_name(field: str, longest: int) -> PoisonMessage:

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
+from mymonit.domain.series import Labels
 from mymonit.domain.timestamps import unix_micros
 
 
 class NewMeasure(NamedTuple):
-    """A measure ready to insert; `micros`: its timestamp in microseconds since 1970-01-01 UTC.
+    """A measure ready to insert; `micros`: its timestamp in microseconds since 1970-01-01 UTC;
+    `series_id`: its series (docs/design.md, Series).
 
     Integers, not datetimes, on the hot path: the consumer decodes Unix times into them and the
     writer formats them, so no datetime object is made per measure.
@@ -21,12 +23,14 @@ class NewMeasure(NamedTuple):
     micros: int
     value: float
     dedup_key: int
+    series_id: int
 
     @classmethod
-    def at(cls, experiment_id: int, type_id: int, moment: datetime, value: float, dedup_key: int) -> NewMeasure:
+    def at(cls, experiment_id: int, type_id: int, moment: datetime, value: float, dedup_key: int,
+           series_id: int) -> NewMeasure:
         """The measure taken at `moment`: aware, or naive in UTC."""
         aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-        return cls(experiment_id, type_id, unix_micros(aware), value, dedup_key)
+        return cls(experiment_id, type_id, unix_micros(aware), value, dedup_key, series_id)
 
 
 class PreparedRows(NamedTuple):
@@ -34,6 +38,21 @@ class PreparedRows(NamedTuple):
 
     measures: Sequence[NewMeasure]
     form: str
+
+
+class SeriesLimitReached(Exception):
+    """Creating the series asked for would make the experiment hold more than its limit of series."""
+
+
+class SeriesStore(Protocol):
+    def ensure(self, experiment_id: int, wanted: Sequence[tuple[int, Labels]], limit: int) -> list[int]:
+        """The ids of the series `wanted` ((type id, labels) pairs) of this experiment, in order.
+
+        The missing ones are created, all or none, in one transaction that holds the experiment's
+        row lock, so concurrent consumers never take an experiment past `limit` series. Raises
+        `SeriesLimitReached` (nothing created) and `Unavailable` (database down: retry later).
+        """
+        ...
 
 
 class BatchRefused(Exception):

@@ -9,7 +9,7 @@ import pika
 from pika.adapters.blocking_connection import BlockingConnection
 from pika.spec import Basic
 
-from mymonit import audit
+from mymonit import logs
 from mymonit.audit import AuditEvent, Outcome
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Batcher, Delivery
@@ -188,7 +188,7 @@ class ConsumerSession:
         metrics.duplicates.inc(duplicates)
         metrics.batch_size.observe(len(rows))
         metrics.batch_seconds.observe(self._parts.clock() - written.batch.opened_at)
-        with audit.bind(request_id=written.batch_id):
+        with logs.bind(request_id=written.batch_id):
             self._parts.trail.emit(AuditEvent.INGEST_BATCH_STORED, count=written.inserted, duplicates=duplicates,
                                    messages=len(written.batch.deliveries), batch_id=written.batch_id,
                                    experiment_ids=sorted({r.experiment_id for r in rows}),

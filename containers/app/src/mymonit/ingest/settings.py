@@ -24,6 +24,7 @@ class IngestSettings(BaseSettings):
     INGEST_MAX_MEASURES: int = Field(default=10_000, ge=1)
     INGEST_MAX_FUTURE_SECONDS: float = Field(default=86_400.0, ge=0)
     INGEST_NAMES_RELOAD_SECONDS: float = Field(default=1.0, ge=0)
+    MAX_SERIES_PER_EXPERIMENT: int = Field(default=10_000, ge=1, le=10_000_000)
     INGEST_RETRY_MAX_SECONDS: float = Field(default=5.0, gt=0, le=300)
     CONSUMER_METRICS_PORT: int = Field(default=9464, ge=0, le=65_535)
     CONSUMER_METRICS_HOST: str = "127.0.0.1"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from mymonit import audit
+from mymonit import logs
 from mymonit.audit import AuditEvent, AuditTrail, Outcome
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Delivery
@@ -89,7 +89,7 @@ class BatchWriter:
                 continue
             batch, prepared = item
             batch_id = uuid.uuid4().hex[:16]
-            with audit.bind(request_id=batch_id):
+            with logs.bind(request_id=batch_id):
                 written = self._write(Written(batch, batch_id), prepared)
             if written is None:
                 self._abandoned = True

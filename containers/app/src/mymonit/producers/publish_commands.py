@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 import click
 
 from mymonit.config import Settings
+from mymonit.producers.label_options import MAX_SYNTHETIC_SENSORS, label_options, sensor_names
 
 _SHOWN_SKIPPED = 20
 SKIPPED_EXIT_CODE = 2
@@ -25,6 +26,8 @@ class PublishOptions:
     measure: str
     batch: int
     window: int
+    sensor: str | None
+    tags: dict[str, str]
 
 
 def _options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -36,6 +39,7 @@ def _options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--window", default=1_000, show_default=True, type=click.IntRange(1, 65_535),
                      help="Messages awaiting their publisher confirm at most."),
     ]
+    function = label_options(function)  # listed after the others in --help
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
@@ -53,7 +57,8 @@ def publish_stdin(load_settings: Callable[[], Settings], /, **options: Any) -> N
     """One number per line from standard input, timestamped when read."""
     from mymonit.producers.sources import stdin_samples
 
-    _publish(load_settings(), PublishOptions(**options), stdin_samples(sys.stdin))
+    chosen = PublishOptions(**options)
+    _publish(load_settings(), chosen, stdin_samples(sys.stdin, sensor=chosen.sensor, tags=chosen.tags))
 
 
 @publish.command("csv")
@@ -61,14 +66,27 @@ def publish_stdin(load_settings: Callable[[], Settings], /, **options: Any) -> N
 @_options
 @click.pass_obj
 def publish_csv(load_settings: Callable[[], Settings], /, path: Path, **options: Any) -> None:
-    """Rows `timestamp,value[,measure]` of a CSV file, with a progress bar."""
-    from mymonit.producers.sources import csv_samples
+    """Rows `timestamp,value[,measure]` of a CSV file, or the columns its header names (`sensor`,
+    `tag.<key>`: they override the options row by row), with a progress bar."""
+    from mymonit.producers.csv_source import csv_samples
 
-    settings = load_settings()
+    chosen = PublishOptions(**options)
     with path.open("rb") as file:
+        _check_header(file.readline())
+        file.seek(0)
         total = sum(1 for _ in file)
         file.seek(0)
-        _publish(settings, PublishOptions(**options), csv_samples(_lines(file)), total=total)
+        samples = csv_samples(_lines(file), sensor=chosen.sensor, tags=chosen.tags)
+        _publish(load_settings(), chosen, samples, total=total)
+
+
+def _check_header(first_line: bytes) -> None:
+    from mymonit.producers.csv_source import check_header
+
+    try:
+        check_header(first_line)
+    except ValueError as error:
+        raise click.BadParameter(f"its header: {error}", param_hint="'PATH'") from None
 
 
 def _lines(file: BinaryIO) -> Iterable[bytes]:
@@ -81,14 +99,20 @@ def _lines(file: BinaryIO) -> Iterable[bytes]:
 @click.option("--rate", default=0.0, show_default=True, type=click.FloatRange(0),
               help="Measures per second (0: as fast as possible).")
 @click.option("--seed", type=int, default=None, help="Seed of the noise, for repeatable values.")
+@click.option("--sensors", type=click.IntRange(1, MAX_SYNTHETIC_SENSORS), default=None, metavar="K",
+              help="Spread the measures over K sensors in turn: PREFIX-1 ... PREFIX-K, PREFIX being --sensor "
+                   "(default: sensor).")
 @_options
 @click.pass_obj
 def publish_synthetic(load_settings: Callable[[], Settings], /, count: int, rate: float, seed: int | None,
-                      **options: Any) -> None:
+                      sensors: int | None, **options: Any) -> None:
     """A noisy sine wave of COUNT measures, for demos and benchmarks."""
     from mymonit.producers.sources import synthetic_samples
 
-    _publish(load_settings(), PublishOptions(**options), synthetic_samples(count, rate or None, seed=seed))
+    chosen = PublishOptions(**options)
+    names = sensor_names(chosen.sensor, sensors)
+    samples = synthetic_samples(count, rate or None, seed=seed, sensors=names, tags=chosen.tags)
+    _publish(load_settings(), chosen, samples)
 
 
 def _publish(settings: Settings, options: PublishOptions, samples: Iterable[Any], total: int | None = None) -> None:

@@ -29,7 +29,9 @@ class MeasureStream:
     """Publishes samples as messages of `batch` measures (1: a bare object, as the original did).
 
     Every measure carries `id` = `<run id>-<sequence>`, so a message resent after a broker failure
-    is stored once. `progress(n)` is called with the number of lines consumed since the last call.
+    is stored once, and its sample's `sensor` and `tags` when it has them: a measure without labels
+    is the very object it was before series existed. An array may mix sensors. `progress(n)` is
+    called with the number of lines consumed since the last call.
     """
 
     def __init__(self, publisher: Publisher, experiment: str, measure: str, *, batch: int = 1,
@@ -58,8 +60,14 @@ class MeasureStream:
 
     def _measure_of(self, sample: Sample) -> dict[str, object]:
         self._sequence += 1
-        return {"experiment": self._experiment, "measure": sample.measure or self._measure,
-                "value": sample.value, "timestamp": sample.timestamp, "id": f"{self._run_id}-{self._sequence}"}
+        measure: dict[str, object] = {
+            "experiment": self._experiment, "measure": sample.measure or self._measure,
+            "value": sample.value, "timestamp": sample.timestamp, "id": f"{self._run_id}-{self._sequence}"}
+        if sample.sensor is not None:
+            measure["sensor"] = sample.sensor
+        if sample.tags:
+            measure["tags"] = sample.tags
+        return measure
 
     def _flush(self, pending: list[dict[str, object]], report: Report) -> None:
         if not pending:

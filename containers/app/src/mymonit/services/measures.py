@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mymonit.domain.cursors import decode_cursor
-from mymonit.domain.errors import InvalidRequest
-from mymonit.domain.model import Bucket, Caller, Experiment, MeasureType
+from mymonit.domain.model import Bucket, Caller, Experiment
 from mymonit.domain.queries import (
     DEFAULT_BUCKETS,
     AggregateQuery,
@@ -18,8 +17,11 @@ from mymonit.domain.queries import (
     Order,
     TimeRange,
 )
+from mymonit.domain.series import EVERY_SERIES, Labels, Selector
 from mymonit.services.access import require_measure_reader
-from mymonit.services.ports import MeasureReader, MeasureTypeRepository
+from mymonit.services.measure_types import MeasureTypeService
+from mymonit.services.ports import MeasureReader
+from mymonit.services.series import SeriesService
 
 MIN_BUCKET = timedelta(microseconds=1)
 
@@ -34,32 +36,14 @@ class MeasureFilter:
     limit: int = 1_000
     order: Order = Order.ASC
     cursor: str | None = None  # opaque, from the previous page; decoded only once access is granted
-
-
-class MeasureTypeService:
-    def __init__(self, types: MeasureTypeRepository) -> None:
-        self._types = types
-
-    def all(self) -> list[MeasureType]:
-        """Any registered user may list them; the caller authenticates first."""
-        return self._types.all()
-
-    def names(self) -> dict[int, str]:
-        return {t.type_id: t.name for t in self._types.all()}
-
-    def type_id(self, name: str | None) -> int | None:
-        if name is None:
-            return None
-        for measure_type in self._types.all():
-            if measure_type.name == name:
-                return measure_type.type_id
-        raise InvalidRequest(f"unknown measure type {name!r}; GET /measure-types/ lists them")
+    selector: Selector = EVERY_SERIES  # the sensor and tags the series must have
 
 
 class MeasureService:
-    def __init__(self, reader: MeasureReader, types: MeasureTypeService) -> None:
+    def __init__(self, reader: MeasureReader, types: MeasureTypeService, series: SeriesService) -> None:
         self._reader = reader
         self._types = types
+        self._series = series
 
     def page(self, actor: Caller, experiment_id: int, wanted: MeasureFilter) -> tuple[Experiment, MeasurePage]:
         experiment = require_measure_reader(actor, experiment_id)
@@ -71,25 +55,33 @@ class MeasureService:
         experiment = require_measure_reader(actor, experiment_id)
         return experiment, self._reader.stream(self._query(experiment_id, wanted))
 
-    def aggregate(self, actor: Caller, experiment_id: int, start: datetime, end: datetime,
-                  buckets: int = DEFAULT_BUCKETS,
-                  measure: str | None = None) -> tuple[Experiment, timedelta, list[Bucket]]:
-        """Split [start, end) into `buckets` equal buckets; returns the bucket width and the non-empty buckets."""
+    def aggregate(self, actor: Caller, experiment_id: int, start: datetime, end: datetime,  # one each
+                  buckets: int = DEFAULT_BUCKETS, measure: str | None = None, chosen: Selector = EVERY_SERIES,
+                  *, by_series: bool = False) -> tuple[Experiment, timedelta, list[Bucket]]:
+        """Split [start, end) into `buckets` equal buckets; returns the bucket width and the non-empty
+        buckets, one set per measure type, or per series with `by_series`."""
         experiment = require_measure_reader(actor, experiment_id)
         if end <= start:  # an empty range has no buckets
             return experiment, timedelta(0), []
         width = max(MIN_BUCKET, _ceil_div(end - start, buckets))
-        query = AggregateQuery(experiment_id, start, end, width, self._types.type_id(measure))
+        type_id = self._types.type_id(measure)
+        query = AggregateQuery(experiment_id, start, end, width, type_id,
+                               self._series.ids(experiment_id, type_id, chosen), by_series)
         return experiment, width, self._reader.aggregate(query, self._types.names())
 
     def type_names(self) -> dict[int, str]:
         return self._types.names()
 
+    def labels(self, series_ids: Iterable[int]) -> dict[int, Labels]:
+        """Id → labels of the series of rows or buckets being answered."""
+        return self._series.labels(series_ids)
+
     def _query(self, experiment_id: int, wanted: MeasureFilter) -> MeasureQuery:
         after = decode_cursor(wanted.cursor, experiment_id, wanted.order) if wanted.cursor else None
+        type_id = self._types.type_id(wanted.measure)
         return MeasureQuery(
-            experiment_id, TimeRange(wanted.start, wanted.end), self._types.type_id(wanted.measure),
-            wanted.limit, wanted.order, after,
+            experiment_id, TimeRange(wanted.start, wanted.end), type_id, wanted.limit, wanted.order, after,
+            self._series.ids(experiment_id, type_id, wanted.selector),
         )
 
 

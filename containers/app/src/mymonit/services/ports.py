@@ -5,12 +5,13 @@ Every method may raise `mymonit.domain.errors.Unavailable` when the database can
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Protocol
 
 from mymonit.domain.model import Bucket, Caller, Experiment, MeasureType, Role, User
 from mymonit.domain.queries import AggregateQuery, MeasurePage, MeasureQuery, MeasureRow
+from mymonit.domain.series import Labels, Selector, SeriesInfo
 
 
 class UserRepository(Protocol):
@@ -77,4 +78,23 @@ class MeasureReader(Protocol):
 
     def stream(self, query: MeasureQuery, chunk: int = 5_000) -> Iterator[list[MeasureRow]]:
         """Every row of the query in chunks, holding at most one chunk in memory."""
+        ...
+
+
+class SeriesReader(Protocol):
+    def listing(self, experiment_id: int, type_id: int | None, chosen: Selector) -> list[SeriesInfo]:
+        """The experiment's series that match, ordered by measure type and labels, each with the
+        time of its first and last measure."""
+        ...
+
+    def matching(self, experiment_id: int, type_id: int | None, chosen: Selector) -> dict[int, Labels]:
+        """Id → labels of the experiment's series that match (of one measure type if given)."""
+        ...
+
+    def labels(self, series_ids: Iterable[int]) -> dict[int, Labels]:
+        """Id → labels of these series (those that exist)."""
+        ...
+
+    def counts(self) -> dict[int, int]:
+        """Experiment id → how many series it holds (for /metrics)."""
         ...

@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.model import Role
+from mymonit.domain.series import DEFAULT_LABELS
 from mymonit.storage.database import Database
 from mymonit.storage.measure_writer import MySqlMeasureWriter, NewMeasure
+from mymonit.storage.series_store import MySqlSeriesStore
 from mymonit.storage.session import Connection
 
 
@@ -36,8 +38,10 @@ def load_demo(database: Database) -> int:
     """Insert the demo data where missing (idempotent); returns how many measures were new."""
     database.run(_load_entities)
     experiment_id, hertz = database.run(_ids)
+    (series_id,) = MySqlSeriesStore(database).ensure(experiment_id, [(hertz, DEFAULT_LABELS)], limit=10_000)
     measures = [
-        NewMeasure.at(experiment_id, hertz, moment, value, dedup_key("device-vibrations", "hertz", moment, value))
+        NewMeasure.at(experiment_id, hertz, moment, value, dedup_key("device-vibrations", "hertz", moment, value),
+                      series_id)
         for moment, value in ((DEMO_START + timedelta(minutes=i), v) for i, v in enumerate(DEMO_HERTZ))
     ]
     return MySqlMeasureWriter(database).insert(measures)

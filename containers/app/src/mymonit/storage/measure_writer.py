@@ -17,7 +17,7 @@ __all__ = ["MySqlMeasureWriter", "NewMeasure"]
 # ON DUPLICATE KEY UPDATE with a no-op keeps other errors (bad foreign keys) loud, unlike
 # INSERT IGNORE, and reports 0 affected rows for a skipped duplicate (the connector does not set
 # CLIENT_FOUND_ROWS).
-_INSERT = "INSERT INTO measures (experiment_id, type_id, ts, value, dedup_key) VALUES "
+_INSERT = "INSERT INTO measures (experiment_id, type_id, ts, value, dedup_key, series_id) VALUES "
 _ON_DUPLICATE = " ON DUPLICATE KEY UPDATE dedup_key = dedup_key"
 
 # Errors that say "run this transaction again", not "these rows are wrong".
@@ -70,9 +70,10 @@ def _values(measures: Sequence[NewMeasure]) -> str:
     """
     values = []
     second, text = None, ""
-    for experiment_id, type_id, micros, value, key in measures:
+    for experiment_id, type_id, micros, value, key, series_id in measures:
         whole, fraction = divmod(micros, 1_000_000)
         if whole != second:
             second, text = whole, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(whole))
-        values.append("(%d,%d,'%s.%06d',%r,%d)" % (experiment_id, type_id, text, fraction, float(value), key))  # noqa: UP031
+        values.append("(%d,%d,'%s.%06d',%r,%d,%d)" % (  # noqa: UP031
+            experiment_id, type_id, text, fraction, float(value), key, series_id))
     return ",".join(values)

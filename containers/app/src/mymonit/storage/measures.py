@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,12 +25,26 @@ def to_db(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
+def _series(clauses: list[str], params: list[Any], series_ids: tuple[int, ...] | None) -> None:
+    if series_ids is not None:  # none at all: a selector that matched no series
+        clauses.append(f"series_id IN ({','.join(['%s'] * len(series_ids))})" if series_ids else "FALSE")
+        params.extend(series_ids)
+
+
+def _index(query: MeasureQuery | AggregateQuery) -> str:
+    """The index whose order the query reads in: one series' own, a measure type's, or the experiment's."""
+    if query.series_ids is not None and len(query.series_ids) == 1:
+        return "ix_measures_series_ts"
+    return "ix_measures_experiment_type_ts" if query.type_id is not None else "PRIMARY"
+
+
 def _where(query: MeasureQuery) -> tuple[str, list[Any]]:
     clauses: list[str] = ["experiment_id = %s"]
     params: list[Any] = [query.experiment_id]
     if query.type_id is not None:
         clauses.append("type_id = %s")
         params.append(query.type_id)
+    _series(clauses, params, query.series_ids)
     if query.range.start is not None:
         clauses.append("ts >= %s")
         params.append(to_db(query.range.start))
@@ -48,12 +63,12 @@ def page_sql(query: MeasureQuery) -> tuple[str, tuple[Any, ...]]:
     """The SELECT of one page (one row more than asked, to know whether a next page exists)."""
     where, params = _where(query)
     direction = "ASC" if query.order is Order.ASC else "DESC"
-    # The primary key (experiment_id, ts, dedup_key) is the cursor's order; a measure type has
-    # its own covering index in the same order.
-    index = "ix_measures_experiment_type_ts" if query.type_id is not None else "PRIMARY"
+    # The primary key (experiment_id, ts, dedup_key) is the cursor's order; a measure type and a
+    # series have their own covering index in the same order.
     # Only fixed fragments are interpolated; every value is a bound parameter.
     sql = (
-        f"SELECT dedup_key, type_id, DATE_FORMAT(ts, %s), value FROM measures FORCE INDEX ({index})"  # noqa: S608  # nosec B608
+        "SELECT dedup_key, type_id, DATE_FORMAT(ts, %s), value, series_id"  # noqa: S608  # nosec B608
+        f" FROM measures FORCE INDEX ({_index(query)})"
         f" WHERE {where} ORDER BY ts {direction}, dedup_key {direction} LIMIT %s"
     )
     return sql, (SQL_FORMAT, *params, query.limit + 1)
@@ -62,17 +77,20 @@ def page_sql(query: MeasureQuery) -> tuple[str, tuple[Any, ...]]:
 def aggregate_sql(query: AggregateQuery) -> tuple[str, tuple[Any, ...]]:
     width_us = max(1, int(query.width / timedelta(microseconds=1)))
     start = to_db(query.start)
-    clauses = "experiment_id = %s AND ts >= %s AND ts < %s"
+    clauses = ["experiment_id = %s", "ts >= %s", "ts < %s"]
     params: list[Any] = [start, width_us, query.experiment_id, start, to_db(query.end)]
     if query.type_id is not None:
-        clauses += " AND type_id = %s"
+        clauses.append("type_id = %s")
         params.append(query.type_id)
+    _series(clauses, params, query.series_ids)
+    group, series = ("type_id, series_id", "series_id") if query.by_series else ("type_id", "NULL")
     # Only fixed fragments are interpolated; every value is a bound parameter.
     # DIV keeps the bucket arithmetic in integers (`/` would compute DECIMALs for every row).
     sql = (
-        "SELECT type_id, TIMESTAMPDIFF(MICROSECOND, %s, ts) DIV %s AS bucket,"  # noqa: S608  # nosec B608
+        f"SELECT type_id, {series}, TIMESTAMPDIFF(MICROSECOND, %s, ts) DIV %s AS bucket,"  # noqa: S608  # nosec B608
         " COUNT(*), MIN(value), MAX(value), AVG(value)"
-        f" FROM measures WHERE {clauses} GROUP BY type_id, bucket ORDER BY type_id, bucket"
+        f" FROM measures FORCE INDEX ({_index(query)}) WHERE {' AND '.join(clauses)}"
+        f" GROUP BY {group}, bucket ORDER BY {group}, bucket"
     )
     return sql, tuple(params)
 
@@ -96,23 +114,20 @@ class MySqlMeasureReader:
         return [
             Bucket(
                 measure_type=type_names.get(int(r[0]), str(r[0])),
-                start=query.start + query.width * int(r[1]),
-                count=int(r[2]), min=float(r[3]), max=float(r[4]), mean=float(r[5]),
+                start=query.start + query.width * int(r[2]),
+                count=int(r[3]), min=float(r[4]), max=float(r[5]), mean=float(r[6]),
+                series_id=int(r[1]) if query.by_series else None,
             )
             for r in rows
         ]
 
     def stream(self, query: MeasureQuery, chunk: int = 5_000) -> Iterator[list[MeasureRow]]:
         """Keyset chunks: each a short query, so no connection is held while the client reads."""
-        current = MeasureQuery(
-            query.experiment_id, query.range, query.type_id, chunk, query.order, query.after
-        )
+        current = replace(query, limit=chunk)
         while True:
             page = self.page(current)
             if page.rows:
                 yield page.rows
             if page.next_cursor is None:
                 return
-            current = MeasureQuery(
-                query.experiment_id, query.range, query.type_id, chunk, query.order, page.next_cursor
-            )
+            current = replace(current, after=page.next_cursor)

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from typing import Final
 
 from mymonit.storage.database import Database
+from mymonit.storage.series_backfill import backfill_series
 from mymonit.storage.session import Connection
 
 log = logging.getLogger(__name__)
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _LOCK = "mymonit_migrations"
+# Data steps too long for one statement: run after their version's SQL, before it is recorded.
+# Each must be resumable, as every statement of its SQL must be repeatable.
+DATA_STEPS: Final[dict[int, Callable[[Connection], object]]] = {4: backfill_series}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +53,11 @@ class Migrator:
         """Apply every migration not yet recorded (up to version `up_to` if given); returns those applied now."""
         return self._database.run(lambda connection: self._upgrade(connection, up_to), retry=False)
 
+    def backfill_series(self) -> int:
+        """Move measures left in series 0 into their default series (migration 0004's data step,
+        again: for rows an older consumer stored while it ran); returns how many moved."""
+        return self._database.run(backfill_series, retry=False)
+
     def _upgrade(self, connection: Connection, up_to: int | None) -> list[Migration]:
         _ensure_table(connection)
         if connection.fetch_all("SELECT GET_LOCK(%s, 60)", (_LOCK,))[0][0] != 1:
@@ -78,6 +89,9 @@ def _apply(connection: Connection, migration: Migration) -> None:
     try:
         for statement in migration.statements():
             cursor.execute(statement)
+        step = DATA_STEPS.get(migration.version)
+        if step is not None:
+            step(connection)
         cursor.execute(
             "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
             (migration.version, migration.name),

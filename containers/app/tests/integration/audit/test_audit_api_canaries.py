@@ -19,9 +19,9 @@ from audit_capture import AuditCapture, Captured
 from emulator import Account
 from flask.testing import FlaskClient
 
-from mymonit.audit import hash_client
 from mymonit.config import Settings
 from mymonit.domain.model import Experiment
+from mymonit.logs import hash_client
 
 CLIENT_IP = "203.0.113.77"  # sent as X-Forwarded-For through the trusted loopback proxy
 FROM, TO = "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z"

@@ -25,12 +25,11 @@ from prometheus_client import CollectorRegistry
 
 from mymonit.audit import AuditTrail
 from mymonit.config import Settings
-from mymonit.container import Container, build_listener
+from mymonit.container import Container
 from mymonit.ingest.broker import connection_parameters
 from mymonit.ingest.consumer_metrics import ConsumerMetrics
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology, declare
-from mymonit.storage.ingest_names import MySqlNameSource
 
 T0 = 1_700_000_000.0
 
@@ -127,9 +126,8 @@ def publish(settings: Settings, topology: Topology, bodies: list[bytes]) -> None
 
 def consume_until(settings: Settings, container: Container, trail: AuditTrail, done: Callable[[], bool]) -> None:
     """Run a consumer on a thread until `done()` holds after one of its records, then stop it as SIGTERM would."""
-    listener = build_listener(settings, IngestSettings(INGEST_BATCH_MS=20, INGEST_RETRY_MAX_SECONDS=1.0),
-                              container.measure_writer(), MySqlNameSource(container.database()), trail,
-                              ConsumerMetrics(CollectorRegistry()))
+    listener = container.rabbit_listener(settings=settings, trail=trail, metrics=ConsumerMetrics(CollectorRegistry()),
+                                         ingest=IngestSettings(INGEST_BATCH_MS=20, INGEST_RETRY_MAX_SECONDS=1.0))
     thread = threading.Thread(target=listener.run, name="audit-test-consumer", daemon=True)
     with Logged() as logged:
         thread.start()

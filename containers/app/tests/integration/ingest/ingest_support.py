@@ -18,7 +18,7 @@ from prometheus_client import CollectorRegistry
 
 from mymonit.audit import AuditTrail
 from mymonit.config import Settings
-from mymonit.container import Container, build_listener
+from mymonit.container import Container
 from mymonit.domain.model import Experiment
 from mymonit.ingest.broker import adapter_parameters, connection_parameters
 from mymonit.ingest.consumer_metrics import ConsumerMetrics
@@ -28,7 +28,6 @@ from mymonit.ingest.topology import Topology
 from mymonit.producers.publisher import ConfirmedPublisher
 from mymonit.producers.sources import Sample
 from mymonit.producers.stream import MeasureStream, Report
-from mymonit.storage.ingest_names import MySqlNameSource
 
 T0 = 1_700_000_000.0
 _EPOCH = datetime(1970, 1, 1)  # the DATETIME column holds naive UTC
@@ -143,9 +142,9 @@ class Consumer:
     def __init__(self, lane: Lane, names: NameSource | None = None, **ingest: Any) -> None:
         self.metrics = ConsumerMetrics(CollectorRegistry())
         settings = IngestSettings(**{"INGEST_BATCH_MS": 20, "INGEST_RETRY_MAX_SECONDS": 1.0, **ingest})
-        names = names or MySqlNameSource(lane.container.database())
-        self.listener = build_listener(lane.settings, settings, lane.container.measure_writer(), names,
-                                       AuditTrail(logging.getLogger("mymonit.audit")), self.metrics)
+        self.listener = lane.container.rabbit_listener(
+            settings=lane.settings, ingest=settings, names=names or lane.container.name_source(),
+            trail=AuditTrail(logging.getLogger("mymonit.audit")), metrics=self.metrics)
         self.thread = threading.Thread(target=self.listener.run, name="test-consumer", daemon=True)
         self.thread.start()
 

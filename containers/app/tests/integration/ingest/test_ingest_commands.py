@@ -49,6 +49,25 @@ def test_the_csv_adapter_publishes_the_readable_rows_and_reports_the_others_by_l
     assert lane.stored() == [(1700000001.0, 1.5), (1700000003.0, 3.5), (1700000005.0, 5.5)]
 
 
+def test_a_csv_with_a_sensor_column_is_stored_as_one_series_per_sensor_with_the_tags_of_the_options(
+        lane: Lane, consumers: Callable[..., Consumer], mymonit: Invoke, tmp_path: Path) -> None:
+    consumers()
+    path = tmp_path / "readings.csv"
+    path.write_text("timestamp,value,sensor\n1700000001,1,\n1700000002,2,probe-b\n1700000003,3,probe-a\n"
+                    "1700000004,4,probe-b\n1700000005,5,probe-b\n")
+
+    result = mymonit("publish", "csv", str(path), "--experiment", lane.experiment.name, "--batch", "2",
+                     "--sensor", "probe-a", "--tag", "site=geneva")
+
+    assert result.exit_code == 0, result.output
+    wait_until(lambda: lane.count() == 5)
+    sql = ("SELECT s.sensor, s.tags, COUNT(*) FROM measures m JOIN series s USING (series_id)"
+           " WHERE m.experiment_id = %s GROUP BY s.series_id")
+    rows = lane.container.database().run(lambda c: c.fetch_all(sql, (lane.experiment.experiment_id,)))
+    assert sorted((sensor, str(tags), int(count)) for sensor, tags, count in rows) == [
+        ("probe-a", '{"site":"geneva"}', 2), ("probe-b", '{"site":"geneva"}', 3)]
+
+
 def test_the_stdin_adapter_publishes_one_number_per_line(
         lane: Lane, consumers: Callable[..., Consumer], mymonit: Invoke) -> None:
     consumers()

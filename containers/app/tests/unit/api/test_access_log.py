@@ -15,8 +15,9 @@ from granian.log import configure_logging as configure_granian_logging
 from pydantic import SecretStr
 
 from mymonit.api.access_log import AccessLog
-from mymonit.audit import configure_logging, hash_client, reset_logging
+from mymonit.audit import configure_logging, reset_logging
 from mymonit.config import Settings
+from mymonit.logs import hash_client
 from mymonit.server import PROPAGATE_TO_ROOT, forget_secrets_in_environment
 
 CLIENT = "198.51.100.23"

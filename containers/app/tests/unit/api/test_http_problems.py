@@ -87,6 +87,12 @@ def test_an_unknown_route_is_a_404_problem(client: FlaskClient) -> None:
     problem_of(client.get("/no-such-thing", headers=ADMIN), 404)
 
 
+@pytest.mark.parametrize("path", ["/measures/abc", "/measures/-1/aggregate", "/experiments/1.5",
+                                  "/scientists-experiments/x/S001", "/users/S001%2Fx"])
+def test_a_path_id_the_route_does_not_take_is_a_404_problem(client: FlaskClient, path: str) -> None:
+    problem_of(client.get(path, headers=bearer("S001")), 404)
+
+
 def test_an_unknown_experiment_is_a_404_problem(client: FlaskClient) -> None:
     body = problem_of(client.put("/experiments/99", json={"name": "x"}, headers=ADMIN), 404)
 

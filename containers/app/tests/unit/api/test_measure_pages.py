@@ -41,9 +41,9 @@ def test_a_page_is_a_plain_array_with_the_original_field_names(client: FlaskClie
     assert response.status_code == 200
     assert response.get_json() == [
         {"experiment": "device-vibrations", "measure_type": "hertz", "timestamp": "2022-04-06T07:00:00.000001Z",
-         "value": 100.0},
+         "value": 100.0, "sensor": None, "tags": {}},
         {"experiment": "device-vibrations", "measure_type": "hertz", "timestamp": "2022-04-06T07:01:00.000001Z",
-         "value": 95.0},
+         "value": 95.0, "sensor": None, "tags": {}},
     ]
 
 
@@ -132,6 +132,6 @@ def test_the_csv_export_streams_a_header_and_every_row(client: FlaskClient) -> N
     lines = response.get_data(as_text=True).splitlines()
     assert response.mimetype == "text/csv"
     assert response.headers["X-Accel-Buffering"] == "no"  # nginx streams it instead of spooling it to disk
-    assert lines[0] == "experiment,measure_type,timestamp,value"
-    assert lines[1] == "device-vibrations,hertz,2022-04-06T07:00:00.000001Z,100.0"
+    assert lines[0] == "experiment,measure_type,timestamp,value,sensor,tags"
+    assert lines[1] == "device-vibrations,hertz,2022-04-06T07:00:00.000001Z,100.0,,{}"
     assert len(lines) == 11

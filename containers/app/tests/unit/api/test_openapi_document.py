@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 from collections import Counter
 from typing import Any
 
 import pytest
-from builders import an_admin
+from builders import bearer
 from fakes import Services
 from flask.testing import FlaskClient
 
+from mymonit.api.app import registered_api
 from mymonit.api.openapi import build_openapi
 from mymonit.api.operations import Api
-from mymonit.api.resources import experiments, measure_types, measures, system, users
-from mymonit.audit import AuditTrail
+from mymonit.api.problems import PROBLEM_STATUSES
+from mymonit.bootstrap import api_parts
+from mymonit.container import Container
 
 # The operations of the REST contract (docs/design.md, REST contract), in OpenAPI path syntax.
 DESIGN_OPERATIONS = {
@@ -29,17 +32,15 @@ DESIGN_OPERATIONS = {
 }
 WITHOUT_TOKEN = {"/health", "/metrics", "/openapi.json"}
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+# Answered by nginx in front of every operation (containers/nginx/nginx.conf.template).
+FROM_THE_PROXY = {"429", "502", "504"}
 
 
-def registered_api(services: Services) -> Api:
+@pytest.fixture
+def api(container: Container) -> Api:
     """Registered as create_app does; authenticate is never called while the document is built."""
-    api = Api(authenticate=an_admin, trail=AuditTrail())
-    experiments.register(api, services.experiments)
-    users.register(api, services.users)
-    measure_types.register(api, services.measure_types)
-    measures.register(api, services.measures)
-    system.register(api, lambda: True, lambda: True, lambda: measure_type_names(services))
-    return api
+    return registered_api(api_parts(container))
 
 
 def measure_type_names(services: Services) -> list[str]:
@@ -47,8 +48,8 @@ def measure_type_names(services: Services) -> list[str]:
 
 
 @pytest.fixture
-def document(services: Services) -> dict[str, Any]:
-    return build_openapi(registered_api(services).operations, measure_type_names(services))
+def document(api: Api, services: Services) -> dict[str, Any]:
+    return build_openapi(api.operations, measure_type_names(services))
 
 
 def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -79,9 +80,61 @@ def test_every_secured_operation_declares_401_and_403_as_problems(document: dict
         if path in WITHOUT_TOKEN:
             continue
         for status in ("401", "403"):
-            content = spec["responses"].get(status, {}).get("content", {})
-            assert content == {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}, (
-                method, path, status)
+            assert spec["responses"].get(status, {}).get("content") == PROBLEM, (method, path, status)
+        assert "WWW-Authenticate" in spec["responses"]["401"]["headers"], (method, path)
+
+
+def test_every_operation_declares_the_proxys_429_502_and_504_and_a_503_as_problems(
+    document: dict[str, Any],
+) -> None:
+    for method, path, spec in operations(document):
+        for status in FROM_THE_PROXY:
+            assert spec["responses"].get(status, {}).get("content") == PROBLEM, (method, path, status)
+        assert "503" in spec["responses"], (method, path)
+    assert "Retry-After" in document["paths"]["/experiments/"]["get"]["responses"]["503"]["headers"]
+
+
+def test_every_operation_with_a_path_id_declares_404_as_a_problem(document: dict[str, Any]) -> None:
+    with_ids = [(method, path, spec) for method, path, spec in operations(document) if "{" in path]
+
+    assert {path for _, path, _ in with_ids} >= {"/measures/{experiment_id}", "/measures/{experiment_id}/aggregate",
+                                                 "/measures/{experiment_id}/export", "/users/{user_id}"}
+    for method, path, spec in with_ids:
+        assert spec["responses"].get("404", {}).get("content") == PROBLEM, (method, path)
+
+
+@pytest.mark.parametrize("malformed", ["abc", "1.5", "-1"])
+def test_every_operation_with_an_integer_path_id_answers_a_404_problem_for_one_that_is_not_digits(
+    client: FlaskClient, document: dict[str, Any], malformed: str,
+) -> None:
+    for method, path, _ in operations(document):
+        if "{experiment_id}" not in path:
+            continue
+        url = path.replace("{experiment_id}", malformed).replace("{user_id}", "S001")
+
+        response = client.open(url, method=method.upper(), headers=bearer("S001"))
+
+        assert (response.status_code, response.mimetype) == (404, "application/problem+json"), (method, url)
+
+
+def test_every_error_status_is_a_problem_described_as_problems_py_says_except_the_healths_own_503(
+    document: dict[str, Any],
+) -> None:
+    for method, path, spec in operations(document):
+        for status, answer in spec["responses"].items():
+            if int(status) < 400 or (path, status) == ("/health", "503"):
+                continue
+            assert answer["content"] == PROBLEM, (method, path, status)
+            assert answer["description"] == PROBLEM_STATUSES[int(status)].description, (method, path, status)
+    health = document["paths"]["/health"]["get"]["responses"]["503"]["content"]
+    assert health == {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}
+
+
+def test_an_operation_lists_only_the_problem_statuses_its_traits_do_not_imply(api: Api) -> None:
+    for op in api.operations:
+        implied = dataclasses.replace(op, errors=()).problem_statuses
+
+        assert set(op.errors).isdisjoint(implied), (op.method, op.path, op.errors)
 
 
 def test_operations_with_a_body_declare_the_body_errors_and_those_with_a_query_declare_400(
@@ -130,14 +183,14 @@ def test_the_measures_page_documents_its_query_parameters_and_link_header(docume
     spec = document["paths"]["/measures/{experiment_id}"]["get"]
 
     assert {p["name"] for p in spec["parameters"] if p["in"] == "query"} == {
-        "from", "to", "measure", "limit", "order", "cursor"}
+        "from", "to", "measure", "limit", "order", "cursor", "sensor"}
     assert "Link" in spec["responses"]["200"]["headers"]
 
 
 def test_every_measure_parameter_lists_the_known_measure_types(document: dict[str, Any]) -> None:
     measure_params = [p for _, _, spec in operations(document) for p in spec["parameters"] if p["name"] == "measure"]
 
-    assert len(measure_params) == 3
+    assert len(measure_params) >= 3  # pages, aggregate, export (and the series listing)
     for param in measure_params:
         assert param["schema"] == {"type": "string", "enum": ["hertz", "newton"]}
         assert not param["required"]

@@ -11,20 +11,11 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
-from mymonit.audit import (
-    AuditEvent,
-    AuditTrail,
-    Outcome,
-    RedactingFilter,
-    bind,
-    bind_request,
-    configure_logging,
-    hash_client,
-    reset_logging,
-)
+from mymonit.audit import AuditEvent, AuditTrail, Outcome, configure_logging, reset_logging
 from mymonit.audit.document import LogstashDocumentFormatter
 from mymonit.config import Settings
 from mymonit.domain.personal import Personal
+from mymonit.logs import RedactingFilter, bind, bind_request, hash_client
 
 DB_SECRET = "db-canary-8e1f"
 RABBIT_SECRET = "rabbit-canary-77c2"

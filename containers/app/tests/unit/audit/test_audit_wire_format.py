@@ -23,10 +23,11 @@ from logstash_standin import LogstashStandIn
 from pydantic import SecretStr
 from shipping import ship_everything
 
-from mymonit.audit import AuditEvent, Outcome, bind_request, configure_logging, hash_client, reset_logging
-from mymonit.audit.handlers import spool_handler
+from mymonit.audit import AuditEvent, Outcome, configure_logging, reset_logging
+from mymonit.audit.delivery import spool_handler
 from mymonit.audit.spool import Sync
 from mymonit.config import Settings
+from mymonit.logs import bind_request, hash_client
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 LOGSTASH_BASE_FIELDS = {"@timestamp", "@version", "message", "level", "type", "host", "logsource", "pid", "program"}

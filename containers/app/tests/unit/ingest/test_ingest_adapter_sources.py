@@ -1,12 +1,18 @@
-"""Adapter input: numbers from stdin, CSV rows, a synthetic wave; unreadable lines are skipped with their numbers."""
+"""Adapter input: numbers from stdin, CSV rows, a synthetic wave, with their series labels; unreadable lines
+are skipped with their numbers."""
 
 from __future__ import annotations
+
+import re
 
 import orjson
 import pytest
 
-from mymonit.producers.sources import Sample, Skipped, csv_samples, stdin_samples, synthetic_samples
+from mymonit.producers.csv_source import check_header, csv_samples
+from mymonit.producers.sources import Sample, Skipped, stdin_samples, synthetic_samples
 from mymonit.producers.stream import MeasureStream
+
+SITE = {"site": "geneva"}
 
 
 def test_stdin_reads_one_number_per_line_timestamped_when_read_and_reports_the_rest() -> None:
@@ -41,6 +47,93 @@ def test_csv_reports_an_unreadable_line_with_its_number_and_carries_on(line: byt
     samples = list(csv_samples([b"1649228400,1\n", line, b"1649228401,2\n"]))
 
     assert samples == [Sample(1649228400.0, 1.0), Skipped(2, reason), Sample(1649228401.0, 2.0)]
+
+
+def test_every_source_puts_the_adapter_labels_on_every_sample() -> None:
+    stdin = list(stdin_samples(["1\n"], clock=lambda: 5.0, sensor="probe", tags=SITE))
+    rows = list(csv_samples(["5,1\n"], sensor="probe", tags=SITE))
+    wave = list(synthetic_samples(1, clock=lambda: 5.0, seed=1, sensors=("probe",), tags=SITE))
+
+    assert stdin == rows == [Sample(5.0, 1.0, None, "probe", SITE)]
+    assert [(sample.sensor, sample.tags) for sample in wave] == [("probe", SITE)]
+
+
+def test_csv_label_columns_override_the_adapter_labels_row_by_row_and_an_empty_cell_keeps_them() -> None:
+    lines = ["timestamp,value,sensor,tag.site,tag.rack\n", "1,1,north,,r1\n", "2,2,,cern,\n", "3,3,,,\n"]
+
+    samples = list(csv_samples(lines, sensor="probe", tags={"site": "geneva", "room": "b1"}))
+
+    assert samples == [
+        Sample(1.0, 1.0, None, "north", {"site": "geneva", "room": "b1", "rack": "r1"}),
+        Sample(2.0, 2.0, None, "probe", {"site": "cern", "room": "b1"}),
+        Sample(3.0, 3.0, None, "probe", {"site": "geneva", "room": "b1"}),
+    ]
+
+
+def test_csv_columns_that_are_no_labels_are_the_timestamp_value_and_measure_in_their_order() -> None:
+    lines = ["Timestamp,sensor,reading,tag.site,unit\n", "1,north,1.5,lab,newton\n"]
+
+    assert list(csv_samples(lines)) == [Sample(1.0, 1.5, "newton", "north", {"site": "lab"})]
+
+
+def test_csv_rows_without_labels_have_none_even_under_a_header_with_label_columns() -> None:
+    assert list(csv_samples(["timestamp,value,sensor\n", "1,1,\n"])) == [Sample(1.0, 1.0)]
+
+
+@pytest.mark.parametrize(("row", "reason"), [
+    ("1,1," + "x" * 129 + ",a", "a sensor must be a string of 1 to 128 characters, without control characters"),
+    ("1,1,a\tb,a", "a sensor must be a string of 1 to 128 characters, without control characters"),
+    ("1,1,a,\x7f", "a tag value must be a string of 1 to 128 characters, without control characters"),
+    ("1,1,a,a,b", "expected 4 fields (timestamp,value,sensor,tag.k8), got 5"),
+    ("1,oops,a,a", "'oops' is not a number"),
+])
+def test_csv_reports_a_row_with_bad_labels_with_its_number_and_carries_on(row: str, reason: str) -> None:
+    seven = {f"k{n}": "v" for n in range(7)}
+    lines = ["timestamp,value,sensor,tag.k8\n", "1,1,a,\n", row + "\n", "2,2,a,\n"]
+
+    samples = list(csv_samples(lines, tags=seven))
+
+    assert samples == [Sample(1.0, 1.0, None, "a", seven), Skipped(3, reason), Sample(2.0, 2.0, None, "a", seven)]
+
+
+def test_csv_skips_a_row_whose_tags_and_the_adapter_tags_are_more_than_eight() -> None:
+    eight = {f"k{n}": "v" for n in range(8)}
+
+    samples = list(csv_samples(["timestamp,value,tag.extra\n", "1,1,x\n", "2,2,\n"], tags=eight))
+
+    assert samples == [Skipped(2, "9 tags given; at most 8 are allowed"), Sample(2.0, 2.0, None, None, eight)]
+
+
+def test_csv_skips_a_row_whose_named_measure_cell_is_empty() -> None:
+    samples = list(csv_samples(["timestamp,value,measure,sensor\n", "1,1,,a\n"]))
+
+    assert samples == [Skipped(2, "the measure cell is empty")]
+
+
+@pytest.mark.parametrize(("header", "reason"), [
+    ("timestamp,value,tag.Site", "column 3 'tag.Site': a tag key must match ^[a-z][a-z0-9_]{0,31}$"),
+    ("timestamp,value,sensor,Sensor", "column 4 'Sensor' is there twice"),
+    ("timestamp,value,tag.a,tag.a", "column 4 'tag.a' is there twice"),
+    ("timestamp,sensor", "the header names no value column (the second column that is no label)"),
+    ("timestamp,value,measure,sensr,sensor", "column 4 'sensr' is none of timestamp, value, measure, sensor,"),
+])
+def test_a_csv_header_the_replay_cannot_follow_is_refused_before_any_row(header: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        check_header(header.encode() + b"\n")
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        list(csv_samples([header + "\n", "1,1,a,b,c\n"]))
+
+
+@pytest.mark.parametrize("first_line", [b"timestamp,value,anything\n", b"1,1,a,b,c\n", b"\xff\n", b"\n"])
+def test_a_first_line_that_is_no_labelled_header_is_left_to_the_rows(first_line: bytes) -> None:
+    check_header(first_line)
+
+
+def test_synthetic_measures_take_the_sensors_in_turn_whatever_the_run() -> None:
+    samples = list(synthetic_samples(5, clock=lambda: 0.0, seed=1, sensors=("a", "b", "c")))
+
+    assert [sample.sensor for sample in samples] == ["a", "b", "c", "a", "b"]
+    assert {sample.sensor for sample in synthetic_samples(3, clock=lambda: 0.0)} == {None}
 
 
 def test_synthetic_makes_count_measures_paced_at_the_rate() -> None:
@@ -86,3 +179,28 @@ def test_the_stream_sends_bare_objects_one_per_message_by_default() -> None:
     assert orjson.loads(publisher.messages[0][0]) == {
         "experiment": "e", "measure": "newton", "value": 1.0, "timestamp": "2022-04-06T07:00:00+00:00", "id": "r-1",
     }
+
+
+def test_the_stream_adds_sensor_and_tags_only_to_the_measures_that_have_them() -> None:
+    publisher = RecordingPublisher()
+    samples = [Sample(1.0, 1.0, None, "north", SITE), Sample(2.0, 2.0), Sample(3.0, 3.0, None, "south")]
+
+    MeasureStream(publisher, "e", "hertz", batch=3, run_id="r").send(samples)
+
+    assert orjson.loads(publisher.messages[0][0]) == [
+        {"experiment": "e", "measure": "hertz", "value": 1.0, "timestamp": 1.0, "id": "r-1", "sensor": "north",
+         "tags": {"site": "geneva"}},
+        {"experiment": "e", "measure": "hertz", "value": 2.0, "timestamp": 2.0, "id": "r-2"},
+        {"experiment": "e", "measure": "hertz", "value": 3.0, "timestamp": 3.0, "id": "r-3", "sensor": "south"},
+    ]
+
+
+def test_a_measure_without_labels_is_published_byte_for_byte_as_before_series_existed() -> None:
+    publisher = RecordingPublisher()
+
+    MeasureStream(publisher, "e", "hertz", run_id="r").send([Sample(1.5, 2.0), Sample(1.5, 2.0, None, None, {})])
+
+    assert [body for body, _id in publisher.messages] == [
+        b'{"experiment":"e","measure":"hertz","value":2.0,"timestamp":1.5,"id":"r-1"}',
+        b'{"experiment":"e","measure":"hertz","value":2.0,"timestamp":1.5,"id":"r-2"}',
+    ]

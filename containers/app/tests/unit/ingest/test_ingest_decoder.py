@@ -7,6 +7,7 @@ import math
 import orjson
 import pytest
 
+from mymonit.domain.series import DEFAULT_LABELS, Labels
 from mymonit.ingest.decoder import Limits, Reading, decode
 from mymonit.ingest.errors import PoisonMessage, Reason
 
@@ -115,3 +116,30 @@ def test_the_reason_never_quotes_the_payload(field: str) -> None:
 def test_a_finite_maximum_double_is_accepted() -> None:
     assert decode(body({**GOOD, "value": 1.7976931348623157e308}), LIMITS, NOW)[0].value == 1.7976931348623157e308
     assert not math.isinf(decode(body({**GOOD, "value": -5e-324}), LIMITS, NOW)[0].value)
+
+
+def test_reads_a_sensor_and_tags_into_the_series_labels_with_the_tags_in_canonical_order() -> None:
+    [reading] = decode(body({**GOOD, "sensor": "north-1", "tags": {"rack": "a", "line": "2"}}), LIMITS, NOW)
+
+    assert reading.labels == Labels("north-1", '{"line":"2","rack":"a"}')
+
+
+def test_a_measure_without_sensor_and_tags_is_of_the_default_series() -> None:
+    [reading] = decode(body(GOOD), LIMITS, NOW)
+
+    assert reading.labels == DEFAULT_LABELS
+
+
+@pytest.mark.parametrize(("labels", "reason"), [
+    ({"sensor": ""}, Reason.BAD_SENSOR),
+    ({"sensor": 7}, Reason.BAD_SENSOR),
+    ({"sensor": "a\u0000b"}, Reason.BAD_SENSOR),
+    ({"tags": {"Rack": "a"}}, Reason.BAD_TAGS),
+    ({"tags": {f"k{n}": "v" for n in range(9)}}, Reason.BAD_TAGS),
+    ({"tags": ["a"]}, Reason.BAD_TAGS),
+    ({"tags": {"rack": None}}, Reason.BAD_TAGS),
+])
+def test_bad_series_labels_are_dead_lettered_with_their_reason(labels: dict[str, object], reason: Reason) -> None:
+    assert reason_of(body({**GOOD, **labels})) is reason
+    assert reason_of(body([GOOD, {**GOOD, **labels}])) is reason  # also after a good one, and every time
+    assert reason_of(body({**GOOD, **labels})) is reason

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mymonit.domain.dedup import dedup_key
+from mymonit.domain.series import DEFAULT_LABELS, Labels
 from mymonit.domain.timestamps import EPOCH
 from mymonit.ingest.keys import KeyMaker
 
@@ -15,14 +16,17 @@ names = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=
 micros = st.integers(0, 10**17)
 values = st.floats(allow_nan=False, allow_infinity=False)
 ids = st.none() | st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=128)
+labels = st.just(DEFAULT_LABELS) | st.builds(
+    Labels, st.none() | st.text(st.characters(codec="utf-8", categories=("L", "N")), min_size=1, max_size=8),
+    st.sampled_from(['{}', '{"rack":"a"}', '{"line":"2","rack":"a"}']))
 
 
-@given(names, names, micros, values, ids)
+@given(names, names, micros, values, ids, labels)
 def test_a_fast_key_equals_the_domain_key(experiment: str, measure: str, at: int, value: float,
-                                          producer_id: str | None) -> None:
-    expected = dedup_key(experiment, measure, EPOCH + timedelta(microseconds=at), value, producer_id)
+                                          producer_id: str | None, series: Labels) -> None:
+    expected = dedup_key(experiment, measure, EPOCH + timedelta(microseconds=at), value, producer_id, series)
 
-    assert KeyMaker().for_names(experiment, measure)(at, value, producer_id) == expected
+    assert KeyMaker().for_names(experiment, measure, series)(at, value, producer_id) == expected
 
 
 def test_reusing_a_key_function_does_not_leak_one_measure_into_the_next() -> None:

@@ -19,7 +19,7 @@ from mymonit.ingest.writer import BatchWriter, Written
 
 
 def row(value: float, experiment_id: int = 1) -> NewMeasure:
-    return NewMeasure.at(experiment_id, 10, datetime(2024, 1, 1), value, 0)
+    return NewMeasure.at(experiment_id, 10, datetime(2024, 1, 1), value, 0, 1)
 
 
 def batch(*deliveries: Delivery[NewMeasure]) -> Batch[NewMeasure]:

@@ -15,6 +15,7 @@ from fakes import InMemoryStore, Services, caller_of
 
 from mymonit.domain.errors import AdminOnly, AdminsCannotReadMeasures, NotAssociated
 from mymonit.domain.model import Caller, Role
+from mymonit.domain.series import EVERY_SERIES, selector
 from mymonit.services.measures import MeasureFilter
 from mymonit.services.users import NewUser, UserChanges
 
@@ -39,6 +40,9 @@ CALLS: dict[str, Call] = {
     "read a page of measures": lambda s, actor: s.measures.page(actor, 1, MeasureFilter()),
     "export measures": lambda s, actor: s.measures.export(actor, 1, MeasureFilter()),
     "aggregate measures": lambda s, actor: s.measures.aggregate(actor, 1, T0, T0 + timedelta(hours=1)),
+    "aggregate per series": lambda s, actor: s.measures.aggregate(
+        actor, 1, T0, T0 + timedelta(hours=1), chosen=selector("north", {}), by_series=True),
+    "list series": lambda s, actor: s.series.listing(actor, 1, None, EVERY_SERIES),
 }
 
 ALLOWED = None
@@ -46,7 +50,8 @@ ADMIN_ONLY = {"list users", "read another user", "register a user", "update anot
               "create an experiment", "rename an experiment", "delete an experiment", "list associations",
               "grant an association", "revoke an association"}
 ANY_USER = {"list experiments", "list measure types"}
-MEASURE_READS = {"read a page of measures", "export measures", "aggregate measures"}
+MEASURE_READS = {"read a page of measures", "export measures", "aggregate measures", "aggregate per series",
+                 "list series"}
 
 EXPECTED: dict[tuple[str, str], type[Exception] | None] = {}
 for call in ADMIN_ONLY:

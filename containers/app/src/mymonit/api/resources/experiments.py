@@ -18,7 +18,7 @@ def register(api: Api, experiments: ExperimentService) -> None:
     bp = api.blueprint("experiments")
 
     @api.operation(bp, Operation("GET", "/experiments/", "List the experiments you may see", TAG,
-                                 response=list[ExperimentOut], errors=(401, 403),
+                                 response=list[ExperimentOut],
                                  audit=AuditEvent.API_EXPERIMENTS_LISTED,
                                  description="ADMIN: all experiments. SCIENTIST: those associated with them."))
     def list_experiments(actor: Caller) -> Response:
@@ -27,14 +27,14 @@ def register(api: Api, experiments: ExperimentService) -> None:
         return json_response([experiment_json(e) for e in visible])
 
     @api.operation(bp, Operation("GET", "/experiments/{experiment_id}", "Read one experiment", TAG,
-                                 response=ExperimentOut, errors=(401, 403, 404), audit=AuditEvent.API_EXPERIMENT_READ))
+                                 response=ExperimentOut, audit=AuditEvent.API_EXPERIMENT_READ))
     def get_experiment(actor: Caller, experiment_id: int) -> Response:
         note(experiment_id=experiment_id)
         return json_response(experiment_json(experiments.get(actor, experiment_id)))
 
     @api.operation(bp, Operation("POST", "/experiments/", "Create an experiment (ADMIN)", TAG, admin_only=True,
                                  body=ExperimentIn, response=ExperimentOut, status=201,
-                                 errors=(400, 401, 403, 409, 415, 422), audit=AuditEvent.API_EXPERIMENT_CREATED))
+                                 errors=(409,), audit=AuditEvent.API_EXPERIMENT_CREATED))
     def create_experiment(actor: Caller, body: ExperimentIn) -> Response:
         experiment = experiments.create(actor, body.name)
         note(experiment_id=experiment.experiment_id, experiment=experiment.name)
@@ -42,14 +42,14 @@ def register(api: Api, experiments: ExperimentService) -> None:
 
     @api.operation(bp, Operation("PUT", "/experiments/{experiment_id}", "Rename an experiment (ADMIN)", TAG,
                                  admin_only=True, body=ExperimentIn, response=ExperimentOut,
-                                 errors=(400, 401, 403, 404, 409, 415, 422), audit=AuditEvent.API_EXPERIMENT_RENAMED))
+                                 errors=(409,), audit=AuditEvent.API_EXPERIMENT_RENAMED))
     def rename_experiment(actor: Caller, experiment_id: int, body: ExperimentIn) -> Response:
         before, after = experiments.rename(actor, experiment_id, body.name)
         note(experiment_id=experiment_id, before={"experiment": before.name}, after={"experiment": after.name})
         return json_response(experiment_json(after))
 
     @api.operation(bp, Operation("DELETE", "/experiments/{experiment_id}", "Delete an empty experiment (ADMIN)", TAG,
-                                 admin_only=True, status=204, errors=(401, 403, 404, 409),
+                                 admin_only=True, status=204, errors=(409,),
                                  audit=AuditEvent.API_EXPERIMENT_DELETED,
                                  description="Only an experiment that holds no measures (one created by mistake);"
                                  " its associations go with it. 409 when it holds measures."))
@@ -61,7 +61,7 @@ def register(api: Api, experiments: ExperimentService) -> None:
     assoc = "associations"
 
     @api.operation(bp, Operation("GET", "/scientists-experiments/", "List associations (ADMIN)", assoc, admin_only=True,
-                                 response=dict[str, ExperimentUsers], errors=(401, 403),
+                                 response=dict[str, ExperimentUsers],
                                  audit=AuditEvent.API_ASSOCIATIONS_LISTED,
                                  description="Keyed by experiment id; every experiment appears, even with no users."))
     def list_associations(actor: Caller) -> Response:
@@ -71,7 +71,7 @@ def register(api: Api, experiments: ExperimentService) -> None:
 
     @api.operation(bp, Operation("POST", "/scientists-experiments/{experiment_id}/{user_id}",
                                  "Associate a scientist with an experiment (ADMIN)", assoc, admin_only=True, status=201,
-                                 response=AssociationOut, errors=(401, 403, 404, 422), also=(200,),
+                                 response=AssociationOut, errors=(422,), also=(200,),
                                  audit=AuditEvent.API_ASSOCIATION_GRANTED,
                                  description="201 when the association is new, 200 when it already existed."))
     def grant(actor: Caller, experiment_id: int, user_id: str) -> Response:
@@ -83,7 +83,7 @@ def register(api: Api, experiments: ExperimentService) -> None:
 
     @api.operation(bp, Operation("DELETE", "/scientists-experiments/{experiment_id}/{user_id}",
                                  "Revoke an association (ADMIN)", assoc, admin_only=True, status=204,
-                                 errors=(401, 403, 404), audit=AuditEvent.API_ASSOCIATION_REVOKED))
+                                 audit=AuditEvent.API_ASSOCIATION_REVOKED))
     def revoke(actor: Caller, experiment_id: int, user_id: str) -> Response:
         experiments.revoke(actor, experiment_id, user_id)
         note(experiment_id=experiment_id, target_user_id=user_id)

@@ -9,14 +9,14 @@ from mymonit.api.responses import json_response
 from mymonit.api.schemas import MeasureTypeOut
 from mymonit.audit import AuditEvent
 from mymonit.domain.model import Caller
-from mymonit.services.measures import MeasureTypeService
+from mymonit.services.measure_types import MeasureTypeService
 
 
 def register(api: Api, types: MeasureTypeService) -> None:
     bp = api.blueprint("measure_types")
 
     @api.operation(bp, Operation("GET", "/measure-types/", "List measure types", "measures",
-                                 response=list[MeasureTypeOut], errors=(401, 403),
+                                 response=list[MeasureTypeOut],
                                  audit=AuditEvent.API_MEASURE_TYPES_LISTED))
     def list_measure_types(actor: Caller) -> Response:  # noqa: ARG001  # authenticated, any role
         return json_response([

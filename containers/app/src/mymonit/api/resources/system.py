@@ -14,6 +14,7 @@ from mymonit.api.openapi import build_openapi
 from mymonit.api.operations import Api, Operation
 from mymonit.api.responses import json_response
 from mymonit.api.schemas import Health
+from mymonit.api.series_metrics import SeriesCounts
 
 SWAGGER_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 DOCS = resources.files("mymonit") / "static" / "docs"
@@ -21,11 +22,11 @@ TAG = "service"
 
 
 def register(api: Api, database_ready: Callable[[], bool], broker_ready: Callable[[], bool],
-             measure_types: Callable[[], list[str]]) -> None:
+             measure_types: Callable[[], list[str]], series_counts: SeriesCounts) -> None:
     bp = api.blueprint("system")
 
     @api.operation(bp, Operation("GET", "/health", "Readiness of the service, its database and its broker", TAG,
-                                 secured=False, response=Health, errors=(503,),
+                                 secured=False, response=Health, also=(503,),
                                  description="200 while the database answers (status 'degraded' if the broker "
                                              "does not); 503 when the database does not."))
     def health() -> Response:
@@ -37,7 +38,7 @@ def register(api: Api, database_ready: Callable[[], bool], broker_ready: Callabl
                                  media_type="text/plain"))
     def metrics() -> Response:
         body, content_type = metrics_text()
-        return Response(body, content_type=content_type)
+        return Response(body + series_counts.text(), content_type=content_type)
 
     spec: dict[str, object] = {}
 

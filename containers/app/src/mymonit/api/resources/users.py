@@ -18,26 +18,26 @@ def register(api: Api, users: UserService) -> None:
     bp = api.blueprint("users")
 
     @api.operation(bp, Operation("GET", "/users/", "List users (ADMIN)", TAG, admin_only=True, response=list[UserOut],
-                                 errors=(401, 403), audit=AuditEvent.API_USERS_LISTED))
+                                 audit=AuditEvent.API_USERS_LISTED))
     def list_users(actor: Caller) -> Response:
         everyone = users.all_users(actor)
         note(count=len(everyone))
         return json_response([user_json(u) for u in everyone])
 
-    @api.operation(bp, Operation("GET", "/users/me", "Your own profile", TAG, response=UserOut, errors=(401, 403),
+    @api.operation(bp, Operation("GET", "/users/me", "Your own profile", TAG, response=UserOut,
                                  audit=AuditEvent.API_USER_READ))
     def me(actor: Caller) -> Response:
         note(target_user_id=actor.user_id)
         return json_response(user_json(actor))
 
     @api.operation(bp, Operation("GET", "/users/{user_id}", "Read a user (ADMIN, or yourself)", TAG,
-                                 response=UserOut, errors=(401, 403, 404), audit=AuditEvent.API_USER_READ))
+                                 response=UserOut, audit=AuditEvent.API_USER_READ))
     def get_user(actor: Caller, user_id: str) -> Response:
         note(target_user_id=user_id)
         return json_response(user_json(users.get(actor, user_id)))
 
     @api.operation(bp, Operation("POST", "/users/", "Register a user (ADMIN)", TAG, admin_only=True,
-                                 body=UserIn, response=UserOut, status=201, errors=(400, 401, 403, 409, 415, 422),
+                                 body=UserIn, response=UserOut, status=201, errors=(409,),
                                  audit=AuditEvent.API_USER_CREATED,
                                  description="`username` is the Firebase uid of the user's account."))
     def create_user(actor: Caller, body: UserIn) -> Response:
@@ -46,7 +46,7 @@ def register(api: Api, users: UserService) -> None:
         return created(user_json(user), f"/users/{user.user_id}")
 
     @api.operation(bp, Operation("PUT", "/users/{user_id}", "Update a user (ADMIN, or yourself: name and email)", TAG,
-                                 body=UserUpdate, response=UserOut, errors=(400, 401, 403, 404, 409, 415, 422),
+                                 body=UserUpdate, response=UserOut, errors=(409,),
                                  audit=AuditEvent.API_USER_UPDATED))
     def update_user(actor: Caller, user_id: str, body: UserUpdate) -> Response:
         changes = UserChanges(body.name, body.email, body.username, body.role)
@@ -56,7 +56,7 @@ def register(api: Api, users: UserService) -> None:
         return json_response(user_json(after))
 
     @api.operation(bp, Operation("DELETE", "/users/{user_id}", "Erase a user's personal data (ADMIN, GDPR)", TAG,
-                                 admin_only=True, response=UserOut, errors=(401, 403, 404, 409),
+                                 admin_only=True, response=UserOut, errors=(409,),
                                  audit=AuditEvent.API_USER_ERASED,
                                  description="Removes name, email and Firebase uid and every association; "
                                              "the id stays so the audit trail keeps its meaning."))

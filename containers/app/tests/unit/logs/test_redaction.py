@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mymonit.audit import AuditEvent, Outcome, redact
-from mymonit.audit.redaction import DEPTH_MARKER, MAX_CHARS, MAX_DEPTH, TRUNCATION_MARKER
-from mymonit.audit.text_scrubber import SCAN_FACTOR, TextScrubber
+from mymonit.audit import AuditEvent, Outcome
 from mymonit.domain.personal import Personal
+from mymonit.logs import redact
+from mymonit.logs.redaction import DEPTH_MARKER, MAX_CHARS, MAX_DEPTH, TRUNCATION_MARKER
+from mymonit.logs.text_scrubber import SCAN_FACTOR, TextScrubber
 
 DB_SECRET = "Db-s3cret!pw"
 RABBIT_SECRET = "r@bbit/p:w"
@@ -64,7 +65,7 @@ def test_scrubs_credentials_and_personal_data_inside_strings(text: str, expected
         *(outcome.value for outcome in Outcome),
         "stored 120 measures for experiment exp-1 in 0.42 s",
         "version 1.2.3 on db.example.org:3306",
-        "see http://example.org/a@b and mymonit.audit.redaction",
+        "see http://example.org/a@b and mymonit.logs.redaction",
         "the basic rule applies",
     ],
 )

@@ -1,18 +1,15 @@
-"""The redacting filter every handler carries, and the handlers `configure_logging` installs."""
+"""The redacting filter every handler carries, and the console handler `configure_logging` installs."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping
-from pathlib import Path
 from typing import IO, Final, cast
 
-from mymonit.audit.console import ConsoleFormatter
-from mymonit.audit.delivery import SpoolHandler
-from mymonit.audit.records import REDACTED_MARK, extra_fields
-from mymonit.audit.redaction import MAX_CHARS, redact
-from mymonit.audit.spool import ProcessSpool, Sync
 from mymonit.domain.personal import Personal
+from mymonit.logs.console import ConsoleFormatter
+from mymonit.logs.records import REDACTED_MARK, extra_fields
+from mymonit.logs.redaction import MAX_CHARS, redact
 
 TRACEBACK_CHARS: Final = 32_768
 _WITHHELD: Final = "[log record withheld: redaction failed]"
@@ -96,16 +93,5 @@ def console_handler(stream: IO[str], secrets: Collection[str]) -> logging.Handle
     """A stream handler: coloured lines on a TTY, JSON lines otherwise; redacting."""
     handler = logging.StreamHandler(stream)
     handler.setFormatter(ConsoleFormatter(colour=stream.isatty()))
-    handler.addFilter(RedactingFilter(secrets))
-    return handler
-
-
-def spool_handler(directory: Path, sync: Sync, secrets: Collection[str]) -> logging.Handler:
-    """Every record into this process's spool file in `directory` (see `SpoolHandler`); redacting.
-
-    A record is in the spool when the call that logs it returns; `mymonit ship-audit` sends it on
-    to Logstash (or the audit file) and forgets it once acknowledged.
-    """
-    handler = SpoolHandler(ProcessSpool(directory, sync))
     handler.addFilter(RedactingFilter(secrets))
     return handler

@@ -12,7 +12,7 @@ import orjson
 # colorama ships no type stubs.
 from colorama import Fore, Style  # type: ignore[import-untyped]
 
-from mymonit.audit.records import AUDIT_ATTRIBUTE, audit_fields, extra_fields
+from mymonit.logs.records import AUDIT_ATTRIBUTE, audit_fields, extra_fields
 
 _LEVEL_COLOURS: Final = {
     logging.DEBUG: Style.DIM,

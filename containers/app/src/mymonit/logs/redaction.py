@@ -24,8 +24,8 @@ from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Final
 
-from mymonit.audit.text_scrubber import TRUNCATION_MARKER, TextScrubber
 from mymonit.domain.personal import REDACTED, Personal
+from mymonit.logs.text_scrubber import TRUNCATION_MARKER, TextScrubber
 
 __all__ = ["DEPTH_MARKER", "MAX_CHARS", "MAX_DEPTH", "TRUNCATION_MARKER", "redact"]
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from mymonit.audit import bind, bind_request, current, hash_client, set_user
+from mymonit.logs import bind, bind_request, current, hash_client, set_user
 
 
 def test_binds_the_request_and_restores_the_previous_context_afterwards() -> None:

@@ -1,0 +1,77 @@
+"""Migration 0004's data step: every measure stored before series existed into its default series.
+
+It walks the rows still in series 0 along the series index, `CHUNK_ROWS` at a time, each chunk
+one short `UPDATE` in its own transaction at READ COMMITTED (no gap locks), so consumers inserting
+meanwhile never wait for more than one chunk. Rows an older consumer stores during a rolling
+upgrade are in series 0 too, and moved the same way (their default series created first).
+Interrupted, it starts again where it stopped: series 0 is what is left to do. Progress is logged
+every `PROGRESS_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Final
+
+from mymonit.storage.session import Connection
+
+log = logging.getLogger(__name__)
+CHUNK_ROWS: Final = 20_000
+PROGRESS_SECONDS: Final = 5.0
+_CATCH_UP_ROUNDS: Final = 5  # passes over rows stored meanwhile, each after their default series exist
+
+_MOVE = (
+    "UPDATE measures FORCE INDEX (ix_measures_series_ts) SET series_id = COALESCE(("
+    " SELECT s.series_id FROM series s WHERE s.experiment_id = measures.experiment_id"
+    " AND s.type_id = measures.type_id AND s.sensor IS NULL AND s.tags = '{}'), 0)"
+    " WHERE series_id = 0 ORDER BY series_id, ts LIMIT %s"
+)
+_LEFT = "SELECT COUNT(*) FROM measures FORCE INDEX (ix_measures_series_ts) WHERE series_id = 0"
+# The default series of pairs stored in series 0 since the migration's own INSERT (older consumers).
+_ENSURE_DEFAULTS = (
+    "INSERT IGNORE INTO series (experiment_id, type_id, sensor, tags, identity_hash)"
+    " SELECT experiment_id, type_id, NULL, '{}',"
+    " UNHEX(LEFT(SHA2(CONCAT(experiment_id, 0x1f, type_id, 0x1f, 0x1f, '{}'), 256), 32))"
+    " FROM (SELECT DISTINCT experiment_id, type_id FROM measures FORCE INDEX (ix_measures_series_ts)"
+    " WHERE series_id = 0) AS present"
+)
+
+
+def backfill_series(connection: Connection) -> int:
+    """Move every measure of series 0 into its default series; returns how many rows moved."""
+    connection.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    try:
+        progress = _Progress(int(connection.fetch_all(_LEFT)[0][0]))
+        for _ in range(_CATCH_UP_ROUNDS):
+            while (moved := connection.execute(_MOVE, (CHUNK_ROWS,))) == CHUNK_ROWS:
+                progress.add(moved)
+            progress.add(moved)
+            if not (left := int(connection.fetch_all(_LEFT)[0][0])):
+                break
+            connection.execute(_ENSURE_DEFAULTS)
+        else:
+            log.warning("series backfill: %d measures stored meanwhile by an older consumer stay in series 0;"
+                        " `mymonit db backfill-series` moves them once it has stopped", left)
+    finally:
+        connection.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    progress.done()
+    return progress.moved
+
+
+class _Progress:
+    def __init__(self, total: int) -> None:
+        self.total, self.moved = total, 0
+        self._started = self._reported = time.monotonic()
+        log.info("series backfill: %d measures to move into their default series", total)
+
+    def add(self, rows: int) -> None:
+        self.moved += rows
+        now = time.monotonic()
+        if now - self._reported >= PROGRESS_SECONDS:
+            self._reported = now
+            log.info("series backfill: %d of %d measures moved (%.0f%%), %.0f s", self.moved, self.total,
+                     100 * self.moved / max(self.total, 1), now - self._started)
+
+    def done(self) -> None:
+        log.info("series backfill: %d measures moved in %.1f s", self.moved, time.monotonic() - self._started)

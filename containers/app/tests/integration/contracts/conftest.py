@@ -1,0 +1,82 @@
+"""Contract tests: every case runs against the unit tests' in-memory fakes and against the MariaDB
+adapters they stand for, through the fixture `storage` (params "fake" and "mariadb").
+
+The MariaDB side gets a database of its own for the session, migrated, and emptied before each
+test (the measure types stay: the migrations seed them), so a case sees only what it made, on
+either side, and can compare whole listings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# The fakes live with the unit tests that use them (tests/unit/fakes/); make them importable here.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit"))
+
+from builders import HERTZ, NEWTON  # importable once tests/unit is on the path
+from contract_world import Storage
+from databases import drop_database, recreate_database
+from fakes import (
+    FakeAssociationRepository,
+    FakeExperimentRepository,
+    FakeMeasureReader,
+    FakeMeasureSink,
+    FakeMeasureTypeRepository,
+    FakeUserRepository,
+    InMemoryStore,
+)
+
+from mymonit.config import Settings
+from mymonit.container import Container
+from mymonit.domain.model import MeasureType
+from mymonit.storage.session import Connection
+
+METRE = MeasureType(1, "metre", "m", "length")  # as migration 0002 numbers it
+
+
+@pytest.fixture(scope="session")
+def contract_container(settings: Settings) -> Iterator[Container]:
+    """A container on a database of this session alone (so a concurrent run cannot empty it)."""
+    name = f"{settings.DB_DATABASE}_contracts_{os.getpid()}"
+    recreate_database(settings, name)
+    container = Container(settings=settings.model_copy(update={"DB_DATABASE": name}))
+    container.migrator().upgrade()
+    yield container
+    container.database().close()
+    drop_database(settings, name)
+
+
+def _empty(connection: Connection) -> None:
+    with connection.transaction() as cursor:
+        for table in ("measures", "user_experiments", "users", "experiments"):  # children first
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # fixed table names
+
+
+def mariadb_world(container: Container) -> Storage:
+    """The MariaDB adapters over the session's database, emptied."""
+    container.database().run(_empty)
+    c = container
+    return Storage("mariadb", c.user_repository(), c.experiment_repository(), c.association_repository(),
+                   c.measure_type_repository(), c.measure_reader(), c.measure_writer())
+
+
+def fake_world() -> Storage:
+    """The fakes over one new store, as the unit tests build them."""
+    store = InMemoryStore(measure_types=[NEWTON, METRE, HERTZ])  # out of order on purpose
+    return Storage("fake", FakeUserRepository(store), FakeExperimentRepository(store),
+                   FakeAssociationRepository(store), FakeMeasureTypeRepository(store), FakeMeasureReader(store),
+                   FakeMeasureSink(store))
+
+
+@pytest.fixture(params=["fake", "mariadb"])
+def storage(request: pytest.FixtureRequest) -> Storage:
+    """Every port over one world: the fakes over one store, or the adapters over one database (only the
+    "mariadb" cases ask for the database)."""
+    if request.param == "fake":
+        return fake_world()
+    return mariadb_world(request.getfixturevalue(contract_container.__name__))

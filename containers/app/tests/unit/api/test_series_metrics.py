@@ -1,0 +1,53 @@
+"""`mymonit_series` on /metrics: counted at most once per TTL, and the scrape answers while the database does not."""
+
+from __future__ import annotations
+
+from fakes import FakeClock
+from flask.testing import FlaskClient
+
+from mymonit.api.series_metrics import SeriesCounts
+from mymonit.domain.errors import Unavailable
+
+
+class Counts:
+    def __init__(self) -> None:
+        self.answer: dict[int, int] | None = {1: 3, 7: 10_000}
+        self.calls = 0
+
+    def __call__(self) -> dict[int, int]:
+        self.calls += 1
+        if self.answer is None:
+            raise Unavailable("the database does not answer")
+        return self.answer
+
+
+def test_each_experiment_is_a_gauge_sample_counted_once_per_ttl() -> None:
+    counts, clock = Counts(), FakeClock()
+    metric = SeriesCounts(counts, ttl=15.0, clock=clock)
+
+    first = metric.text().decode()
+    clock.advance(14.0)
+    metric.text()
+
+    assert 'mymonit_series{experiment_id="1"} 3.0' in first
+    assert 'mymonit_series{experiment_id="7"} 10000.0' in first
+    assert counts.calls == 1
+    clock.advance(1.0)
+    metric.text()
+    assert counts.calls == 2
+
+
+def test_while_the_database_is_down_the_last_counts_are_shown() -> None:
+    counts, clock = Counts(), FakeClock()
+    metric = SeriesCounts(counts, ttl=15.0, clock=clock)
+    metric.text()
+    counts.answer = None
+    clock.advance(20.0)
+
+    assert 'mymonit_series{experiment_id="1"} 3.0' in metric.text().decode()
+
+
+def test_the_api_serves_the_series_counts_on_metrics(client: FlaskClient) -> None:
+    body = client.get("/metrics").get_data(as_text=True)
+
+    assert "# TYPE mymonit_series gauge" in body
