@@ -69,7 +69,7 @@ def test_upgrading_keeps_every_measure_and_a_redelivered_one_is_still_a_duplicat
     assert [(ts.replace(tzinfo=UTC), value) for ts, value, _ in rows] == list(zip(moments, VALUES, strict=True))
     assert [key for *_, key in rows] == [dedup_key("device-vibrations", "hertz", m, v)
                                         for m, v in zip(moments, VALUES, strict=True)]
-    migrator.upgrade()
+    migrator.upgrade(up_to=4)
     series_id = _default_series(scratch, experiment_id)
     redelivered = [NewMeasure.at(experiment_id, HERTZ, m, v, dedup_key("device-vibrations", "hertz", m, v), series_id)
                    for m, v in zip(moments, VALUES, strict=True)]
@@ -106,7 +106,7 @@ def test_upgrading_to_series_moves_every_measure_into_its_default_series_in_chun
     database.run(lambda c: _store_without_series(c, experiment_id, 25, type_id=HERTZ + 1))
     monkeypatch.setattr(series_backfill, "CHUNK_ROWS", 4)  # several chunks, and a short last one
 
-    assert [m.version for m in migrator.upgrade()] == [4]
+    assert [m.version for m in migrator.upgrade(up_to=4)] == [4]
 
     series = database.run(lambda c: c.fetch_all(
         "SELECT type_id, series_id, identity_hash FROM series WHERE experiment_id = %s ORDER BY type_id",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import mysql.connector
@@ -28,7 +28,7 @@ _KEY_FIELDS = {"PRIMARY": "user_id", "uq_users_username": "username", "uq_users_
 def _user(row: tuple[Any, ...]) -> User:
     return User(
         user_id=row[0], name=Personal(row[1]), username=Personal(row[2]), email=Personal(row[3]),
-        role=Role(row[4]), erased_at=row[5],
+        role=Role(row[4]), erased_at=row[5].replace(tzinfo=UTC) if row[5] is not None else None,
     )
 
 
@@ -75,7 +75,7 @@ class MySqlUserRepository:
                 cursor.execute(
                     "UPDATE users SET name = NULL, email = NULL, username = NULL, erased_at = %s"
                     " WHERE user_id = %s",
-                    (at, user_id),
+                    (at.astimezone(UTC).replace(tzinfo=None), user_id),  # stored as UTC, like every time
                 )
 
         self._db.run(work)
