@@ -406,7 +406,7 @@ pm.test('its last hertz measures are the newest-first page, reversed', () => {
     request("GET /series/{id}", "GET", "/series/{{dvId}}?measure=hertz", """
 const series = expectJson(200) || [];
 expectSchema('Series[]', S.seriesList);
-pm.test('the demo\'s hertz measures are in the default series: no sensor, no tags', () => {
+pm.test("the demo's hertz measures are in the default series: no sensor, no tags", () => {
   const plain = series.filter((s) => s.sensor === null && Object.keys(s.tags).length === 0);
   pm.expect(plain).to.have.lengthOf(1);
   pm.expect(plain[0].first <= DEMO_MEASURES[0].timestamp).to.be.true;
@@ -420,7 +420,7 @@ pm.test('every bucket names its series', () => body.buckets.forEach((b) => {
   pm.expect(b).to.include.keys('series_id', 'sensor', 'tags');
   pm.expect(b.count).to.be.above(0);
 }));
-pm.test('the default series holds the demo\'s hertz measures', () => {
+pm.test("the default series holds the demo's hertz measures", () => {
   const plain = body.buckets.filter((b) => b.sensor === null && Object.keys(b.tags).length === 0);
   pm.expect(plain.reduce((sum, b) => sum + b.count, 0)).to.be.at.least(10);
 });

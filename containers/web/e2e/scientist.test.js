@@ -76,7 +76,7 @@ test('a scientist sees the demo values of device-vibrations plotted, zooms in an
     page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click(),
   ]);
   const csv = (await readFile(await download.path(), 'utf8')).trim().split('\n');
-  assert.equal(csv[0], 'experiment,measure_type,timestamp,value');
+  assert.equal(csv[0], 'experiment,measure_type,timestamp,value,sensor,tags');
   assert.deepEqual(csv.slice(1).map((line) => Number(line.split(',')[3])), DEMO_VALUES);
   assert.match(download.suggestedFilename(), /^device-vibrations_2022-04-06T06-55-00.000Z_2022-04-06T07-15-00.000Z.csv$/);
   await page.getByText(/^CSV of .* downloaded/).waitFor();

@@ -61,14 +61,14 @@ def mariadb_world(container: Container) -> Storage:
     """The MariaDB adapters over the session's database, emptied."""
     container.database().run(_empty)
     c = container
-    return Storage("mariadb", c.user_repository(), c.experiment_repository(), c.association_repository(),
+    return Storage(c.user_repository(), c.experiment_repository(), c.association_repository(),
                    c.measure_type_repository(), c.measure_reader(), c.measure_writer())
 
 
 def fake_world() -> Storage:
     """The fakes over one new store, as the unit tests build them."""
     store = InMemoryStore(measure_types=[NEWTON, METRE, HERTZ])  # out of order on purpose
-    return Storage("fake", FakeUserRepository(store), FakeExperimentRepository(store),
+    return Storage(FakeUserRepository(store), FakeExperimentRepository(store),
                    FakeAssociationRepository(store), FakeMeasureTypeRepository(store), FakeMeasureReader(store),
                    FakeMeasureSink(store))
 

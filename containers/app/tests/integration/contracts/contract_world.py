@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import pytest
-
 from mymonit.domain.model import Experiment
 from mymonit.domain.queries import MeasurePage, MeasureQuery, MeasureRow, Order, TimeRange
 from mymonit.ingest.ports import MeasureSink, NewMeasure
@@ -23,7 +21,6 @@ from mymonit.services.ports import (
 class Storage:
     """The ports of the fakes over one in-memory store, or of the MariaDB adapters over one database."""
 
-    backend: str  # "fake" or "mariadb"
     users: UserRepository
     experiments: ExperimentRepository
     associations: AssociationRepository
@@ -46,10 +43,3 @@ def a_measure(experiment: Experiment, moment: datetime, value: float = 1.0, key:
               series_id: int = 1) -> NewMeasure:
     """A hertz measure of the default series unless told otherwise."""
     return NewMeasure.at(experiment.experiment_id, type_id, moment, value, key, series_id)
-
-
-def bug_on_mariadb(request: pytest.FixtureRequest, storage: Storage, bug: str) -> None:
-    """This case states the contract that a bug of the MariaDB adapter breaks (the report names it):
-    it is expected to fail there, strictly, so it fails once the bug is fixed and this call must go."""
-    if storage.backend == "mariadb":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=bug))
