@@ -24,7 +24,8 @@ from mymonit.container import build_listener
 from mymonit.domain.errors import Unavailable
 from mymonit.domain.series import Labels
 from mymonit.ingest.consumer_metrics import ConsumerMetrics
-from mymonit.ingest.ports import BatchRefused, NewMeasure, PreparedRows
+from mymonit.ingest.errors import BatchRefused
+from mymonit.ingest.ports import NewMeasure, PreparedRows
 from mymonit.ingest.settings import IngestSettings
 from mymonit.storage.database import Database
 from mymonit.storage.ingest_names import MySqlNameSource

@@ -85,8 +85,8 @@ def serve() -> None:
 def consume() -> None:
     """Consume RABBIT_QUEUE into the database until SIGTERM/SIGINT (then flush, ack and exit)."""
     from mymonit.ingest.consumer_metrics import serve_metrics
+    from mymonit.ingest.errors import BrokerMisconfigured
     from mymonit.ingest.lifecycle import StopFlag
-    from mymonit.ingest.topology import BrokerMisconfigured
 
     stop = StopFlag()
     listener = _listener(_process(), stop)

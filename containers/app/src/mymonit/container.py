@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pika
 from dependency_injector import containers, providers
 
 from mymonit.api.identity import RequestAuthenticator
@@ -23,6 +22,7 @@ from mymonit.ingest.decoder import Limits
 from mymonit.ingest.lifecycle import Liveness, StopFlag
 from mymonit.ingest.listener import RabbitListener
 from mymonit.ingest.names import NameResolver, NameSource
+from mymonit.ingest.pika_channel import pika_connector
 from mymonit.ingest.ports import MeasureSink, SeriesStore
 from mymonit.ingest.series_ids import SeriesIds
 from mymonit.ingest.settings import IngestSettings
@@ -70,7 +70,8 @@ def build_listener(settings: Settings, ingest: IngestSettings, sink: MeasureSink
         assembler=assembler, sink=sink, metrics=metrics, trail=trail,
         stop=stop or StopFlag(), liveness=Liveness(ingest.CONSUMER_LIVENESS_FILE),
     )
-    return RabbitListener(lambda: pika.BlockingConnection(connection_parameters(settings)), parts)
+    connect = pika_connector(connection_parameters(settings), parts.topology, ingest.INGEST_PREFETCH)
+    return RabbitListener(connect, parts)
 
 
 def audit_sink(settings: Settings) -> Sink:

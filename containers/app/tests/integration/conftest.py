@@ -9,10 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from api_world import Caller, World
-from databases import recreate_database
-from emulator import Emulator
-from environment import test_environment
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -22,6 +18,10 @@ from mymonit.bootstrap import api_parts
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.model import Role
+from tests.support.api_world import Caller, World
+from tests.support.databases import recreate_database
+from tests.support.emulator import Emulator
+from tests.support.environment import test_environment
 
 pytestmark = pytest.mark.integration
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from api_world import Caller, World
 from flask.testing import FlaskClient
 
 from mymonit.domain.model import Role
+from tests.support.api_world import Caller, World
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from api_world import Caller, World
 from flask.testing import FlaskClient
 
 from mymonit.domain.model import Experiment
+from tests.support.api_world import Caller, World
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from api_world import T0, Caller, World
 from flask.testing import FlaskClient
 
 from mymonit.domain.model import Experiment
+from tests.support.api_world import T0, Caller, World
 
 CANARY = 314159.2653  # a value only the foreign experiment holds
 

@@ -7,11 +7,11 @@ import io
 from datetime import timedelta
 
 import pytest
-from api_world import T0, Caller, World
 from flask.testing import FlaskClient
 
 from mymonit.domain.model import Experiment
 from mymonit.domain.series import labels
+from tests.support.api_world import T0, Caller, World
 
 NORTH = labels("north", {"site": "a", "rack": "1"})
 SOUTH = labels("south", {"site": "b", "rack": "1"})

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from api_world import Caller, World
 from flask.testing import FlaskClient
 
 from mymonit.container import Container
 from mymonit.domain.model import Role
+from tests.support.api_world import Caller, World
 
 
 def _new_user_body(**overrides: Any) -> dict[str, Any]:

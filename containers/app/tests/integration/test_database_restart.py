@@ -6,9 +6,10 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from api_world import Caller
-from environment import ROOT
 from flask.testing import FlaskClient
+
+from tests.support.api_world import Caller
+from tests.support.environment import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -3,10 +3,10 @@ one that holds measures stays (the measures' foreign key decides, even against a
 
 from __future__ import annotations
 
-from api_world import Caller, World
 from flask.testing import FlaskClient
 
 from mymonit.container import Container
+from tests.support.api_world import Caller, World
 
 
 def test_an_empty_experiment_is_deleted_with_its_associations(

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from databases import drop_database, recreate_database
 
 from mymonit.config import Settings
 from mymonit.container import Container
@@ -18,7 +17,9 @@ from mymonit.domain.series import DEFAULT_LABELS, identity_hash
 from mymonit.domain.timestamps import unix_micros
 from mymonit.ingest.ports import NewMeasure
 from mymonit.storage import series_backfill
+from mymonit.storage.migrator import MIGRATION_LOCK
 from mymonit.storage.session import Connection
+from tests.support.databases import drop_database, recreate_database
 
 T0 = datetime(2022, 4, 6, 7, 0, tzinfo=UTC)
 VALUES = [100.0, 95.0, 94.0, 110.0]
@@ -132,3 +133,17 @@ def test_rows_an_older_consumer_stored_during_the_upgrade_are_moved_by_the_backf
     series_id = _default_series(scratch, experiment_id)
     assert database.run(lambda c: c.fetch_all("SELECT COUNT(*) FROM measures WHERE series_id = %s",
                                               (series_id,))) == [(7,)]
+
+
+def test_a_database_migrates_while_another_on_the_same_server_holds_its_migration_lock(
+        scratch: Container, container: Container) -> None:
+    holder = container.database()  # the suite's database, migrated: another database on the same server
+
+    def hold_then_migrate(connection: Connection) -> list[object]:
+        connection.fetch_all(f"SELECT GET_LOCK({MIGRATION_LOCK}, 0)")  # a constant
+        try:
+            return list(scratch.migrator().upgrade())
+        finally:
+            connection.fetch_all(f"SELECT RELEASE_LOCK({MIGRATION_LOCK})")  # a constant
+
+    assert holder.run(hold_then_migrate, retry=False)  # every migration applied, without waiting 60 s

@@ -9,7 +9,7 @@ import pytest
 
 from mymonit.container import Container
 from mymonit.domain.series import DEFAULT_LABELS, Labels
-from mymonit.ingest.ports import SeriesLimitReached
+from mymonit.ingest.errors import SeriesLimitReached
 
 HERTZ, NEWTON = 10, 11
 

@@ -9,14 +9,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from emulator import Account, Emulator
-
 from mymonit.container import Container
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.model import Experiment, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.domain.series import DEFAULT_LABELS, Labels
 from mymonit.storage.measure_writer import NewMeasure
+from tests.support.emulator import Account, Emulator
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 

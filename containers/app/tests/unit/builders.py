@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from fakes import InMemoryStore, StoredMeasure
-
 from mymonit.domain.model import Experiment, MeasureType, Role, User
 from mymonit.domain.personal import Personal
+from tests.unit.fakes import InMemoryStore, StoredMeasure
 
 # The demo's first measure: 2022-04-06 07:00 UTC.
 T0 = datetime(2022, 4, 6, 7, 0, tzinfo=UTC)

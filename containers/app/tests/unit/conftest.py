@@ -8,9 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from builders import TOKENS, a_store
 from dependency_injector import providers
-from fakes import FakeDatabase, FakeTokenVerifier, InMemoryStore, Ports, Services, caller_of, ports_over, services_over
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -20,6 +18,17 @@ from mymonit.bootstrap import api_parts
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.model import Caller
+from tests.unit.builders import TOKENS, a_store
+from tests.unit.fakes import (
+    FakeDatabase,
+    FakeTokenVerifier,
+    InMemoryStore,
+    Ports,
+    Services,
+    caller_of,
+    ports_over,
+    services_over,
+)
 
 MAX_BODY = 2_048
 

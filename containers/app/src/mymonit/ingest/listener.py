@@ -7,20 +7,15 @@ import os
 import threading
 from collections.abc import Callable
 
-import pika.exceptions
-from pika.adapters.blocking_connection import BlockingConnection
-
 from mymonit.audit import AuditEvent, Outcome
+from mymonit.ingest.channel import ConsumerChannel
 from mymonit.ingest.consumer_parts import ConsumerParts
+from mymonit.ingest.errors import Abandoned, BrokerLost
 from mymonit.ingest.forking import CONNECTING
 from mymonit.ingest.lifecycle import Backoff
-from mymonit.ingest.session import Abandoned, ConsumerSession
+from mymonit.ingest.session import ConsumerSession
 
 log = logging.getLogger(__name__)
-
-# A lost or refused connection, a channel closed under us, a publish not confirmed: reconnect.
-_BROKER_FAILURES = (pika.exceptions.AMQPError, OSError)
-
 
 class RabbitListener:
     """Consumes the measures queue until `parts.stop` is requested; `run()` blocks until then.
@@ -33,7 +28,7 @@ class RabbitListener:
     Raises `BrokerMisconfigured` when the topology cannot be declared (a configuration error).
     """
 
-    def __init__(self, connect: Callable[[], BlockingConnection], parts: ConsumerParts) -> None:
+    def __init__(self, connect: Callable[[], ConsumerChannel], parts: ConsumerParts) -> None:
         self._connect = connect
         self._parts = parts
         self.ready = threading.Event()  # set once consuming, the first time
@@ -58,42 +53,33 @@ class RabbitListener:
     def _consume_until_stopped(self) -> None:
         backoff = Backoff(maximum=self._parts.settings.INGEST_RETRY_MAX_SECONDS)
         while not self._parts.stop.requested:
-            connection = self._open(backoff)
-            if connection is None:
+            channel = self._open(backoff)
+            if channel is None:
                 continue
             try:
-                with CONNECTING:
-                    session = ConsumerSession(connection, self._parts)
+                session = ConsumerSession(channel, self._parts)
                 self.ready.set()
                 backoff.reset()
                 session.run()
             except Abandoned:
                 log.warning("stopped while the database was down: the open batch is left to redelivery")
-            except _BROKER_FAILURES as error:
+            except BrokerLost as error:
                 self._broker_failed("consuming", error, backoff)
             finally:
-                _close(connection)
+                channel.close()
 
-    def _open(self, backoff: Backoff) -> BlockingConnection | None:
-        """A new connection, or None once a failure was reported and waited out."""
+    def _open(self, backoff: Backoff) -> ConsumerChannel | None:
+        """A new connection and its channel, or None once a failure was reported and waited out."""
         try:
             with CONNECTING:  # no fork of this process in the middle of a TLS handshake
                 return self._connect()
-        except _BROKER_FAILURES as error:
+        except BrokerLost as error:
             self._broker_failed("connecting", error, backoff)
             return None
 
     def _broker_failed(self, doing: str, error: BaseException, backoff: Backoff) -> None:
         delay = backoff.delay()
-        log.warning("broker failure while %s (%s: %s); reconnecting in %.1f s",
-                    doing, type(error).__name__, error, delay)
+        log.warning("broker failure while %s (%s); reconnecting in %.1f s", doing, error, delay)
         self._parts.metrics.failures.labels("broker").inc()
         self._parts.stop.sleep(delay)
 
-
-def _close(connection: BlockingConnection) -> None:
-    if connection.is_open:
-        try:
-            connection.close()
-        except _BROKER_FAILURES:
-            log.debug("closing a broken broker connection failed", exc_info=True)

@@ -40,10 +40,6 @@ class PreparedRows(NamedTuple):
     form: str
 
 
-class SeriesLimitReached(Exception):
-    """Creating the series asked for would make the experiment hold more than its limit of series."""
-
-
 class SeriesStore(Protocol):
     def ensure(self, experiment_id: int, wanted: Sequence[tuple[int, Labels]], limit: int) -> list[int]:
         """The ids of the series `wanted` ((type id, labels) pairs) of this experiment, in order.
@@ -53,10 +49,6 @@ class SeriesStore(Protocol):
         `SeriesLimitReached` (nothing created) and `Unavailable` (database down: retry later).
         """
         ...
-
-
-class BatchRefused(Exception):
-    """The database rejected the rows themselves (not a lost connection): retrying will not help."""
 
 
 class MeasureSink(Protocol):

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Final
 
 from mymonit.domain.series import Labels
-from mymonit.ingest.errors import PoisonMessage, Reason
-from mymonit.ingest.ports import SeriesLimitReached, SeriesStore
+from mymonit.ingest.errors import PoisonMessage, Reason, SeriesLimitReached
+from mymonit.ingest.ports import SeriesStore
 
 MAX_REMEMBERED: Final = 200_000
 

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-
-import pika
-from pika.adapters.blocking_connection import BlockingConnection
-from pika.spec import Basic
+from typing import cast
 
 from mymonit import logs
 from mymonit.audit import AuditEvent, Outcome
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Batcher, Delivery
+from mymonit.ingest.channel import ConsumerChannel, Envelope
 from mymonit.ingest.consumer_parts import ConsumerParts
-from mymonit.ingest.dead_letter_publisher import DeadLetterPublisher
-from mymonit.ingest.errors import PoisonMessage, Reason
+from mymonit.ingest.errors import Abandoned, PoisonMessage, Reason
 from mymonit.ingest.lifecycle import Backoff
 from mymonit.ingest.ports import NewMeasure
-from mymonit.ingest.topology import declare
 from mymonit.ingest.writer import BatchWriter, Written
 
 log = logging.getLogger(__name__)
@@ -26,14 +22,9 @@ _GROWTH = 8
 _new = tuple.__new__  # a Delivery per message, without the Python frame of the named tuple's __new__
 
 
-class Abandoned(Exception):
-    """A stop was requested while the database was down: what was not committed stays unacked."""
-
-
 class ConsumerSession:
-    """Consumes on one connection until a stop is requested (returns) or the broker fails (pika error).
+    """Consumes on one channel until a stop is requested (returns) or the broker fails (`BrokerLost`).
 
-    The constructor declares the topology and opens the channels (it raises `BrokerMisconfigured`).
     Every delivery joins the open batch: a valid one with its rows, a poison one with none once
     its copy is confirmed on the dead-letter exchange. A batch that is due goes to the
     `BatchWriter` once the previous one is written (meanwhile it keeps growing, to 8 times
@@ -43,13 +34,9 @@ class ConsumerSession:
     the database is down: then it raises `Abandoned` and the rest stays unacked.
     """
 
-    def __init__(self, connection: BlockingConnection, parts: ConsumerParts) -> None:
-        self._connection = connection
+    def __init__(self, channel: ConsumerChannel, parts: ConsumerParts) -> None:
+        self._channel = channel
         self._parts = parts
-        self._channel = connection.channel()
-        declare(self._channel, parts.topology)
-        self._channel.basic_qos(prefetch_count=parts.settings.INGEST_PREFETCH)
-        self._dead = DeadLetterPublisher(connection.channel(), parts.topology)
         self._batcher: Batcher[NewMeasure] = Batcher(parts.settings.INGEST_BATCH_SIZE, parts.settings.batch_seconds)
         self._outstanding = 0  # batches submitted and not yet acked
         # While a batch is being written the next one keeps growing, up to this: larger inserts
@@ -58,7 +45,7 @@ class ConsumerSession:
         self._next_probe = self._next_housekeeping = 0.0
         self._received = 0
         self._rows_of = parts.assembler.rows
-        self._writer = BatchWriter(parts.sink, connection.add_callback_threadsafe, self._on_written, parts.stop,
+        self._writer = BatchWriter(parts.sink, channel.call_threadsafe, self._on_written, parts.stop,
                                    parts.metrics, parts.trail, parts.settings.INGEST_RETRY_MAX_SECONDS)
 
     def run(self) -> None:
@@ -79,12 +66,12 @@ class ConsumerSession:
         parts, batcher, receive = self._parts, self._batcher, self._receive
         clock, stop = parts.clock, parts.stop
         # The generator yields (None, None, None) after `tick` without a message, so a batch closes
-        # on age on an idle queue too; the writer's acks run inside its process_data_events.
+        # on age on an idle queue too; the writer's acks run inside it (`call_threadsafe`).
         tick = min(0.5, max(0.005, parts.settings.batch_seconds / 2))
-        for method, properties, body in self._channel.consume(parts.topology.queue, inactivity_timeout=tick):
+        for method, properties, body in self._channel.consume(tick):
             now = clock()
             if method is not None:
-                receive(method, properties, body, now)
+                receive(method, properties, cast(bytes, body), now)  # a delivery has a body
             if batcher.is_due(now) and (not self._outstanding or len(batcher) >= self._most_rows):
                 self._submit(batcher.take())
             if now >= self._next_housekeeping:
@@ -92,7 +79,7 @@ class ConsumerSession:
             if stop.requested:
                 return
 
-    def _receive(self, method: Basic.Deliver, properties: pika.BasicProperties, body: bytes, now: float) -> None:
+    def _receive(self, method: Envelope, properties: object, body: bytes, now: float) -> None:
         self._received += 1
         rows: Sequence[NewMeasure]
         try:
@@ -101,7 +88,7 @@ class ConsumerSession:
             rows = self._after_failure(error, method, properties, body)
         self._batcher.add(_new(Delivery, (method.delivery_tag, body, rows, properties, method.routing_key)), now)
 
-    def _after_failure(self, error: Exception, method: Basic.Deliver, properties: pika.BasicProperties,
+    def _after_failure(self, error: Exception, method: Envelope, properties: object,
                        body: bytes) -> Sequence[NewMeasure]:
         """The rows of `body`, whose assembly raised `error`: once the names can be loaded again, or
         none once the message is dead-lettered. Raises `Abandoned` when a stop is requested while
@@ -139,7 +126,7 @@ class ConsumerSession:
         log.warning("cannot load experiment names (%s); retrying in %.1f s", error, seconds)
         deadline = self._parts.clock() + seconds
         while not self._parts.stop.requested and self._parts.clock() < deadline:
-            self._connection.sleep(0.05)
+            self._channel.sleep(0.05)
             self._parts.liveness.beat()
 
     def _submit(self, batch: Batch[NewMeasure] | None) -> None:
@@ -156,7 +143,7 @@ class ConsumerSession:
         for delivery, why in written.refused:
             self._dead_letter(delivery, PoisonMessage(Reason.REFUSED_BY_DATABASE, why))
         self._record(written)
-        self._channel.basic_ack(written.batch.last_tag, multiple=True)
+        self._channel.ack_through(written.batch.last_tag)
         self._outstanding -= 1
         if not self._outstanding and self._batcher.is_due(self._parts.clock()):
             self._submit(self._batcher.take())
@@ -165,7 +152,7 @@ class ConsumerSession:
         """Service the connection until every submitted batch is acked or the writer gave up."""
         grace = None
         while self._outstanding:
-            self._connection.process_data_events(time_limit=0.05)
+            self._channel.process(0.05)
             if not self._writer.alive:
                 grace = grace or self._parts.clock() + 1.0
                 if self._parts.clock() > grace:
@@ -173,7 +160,7 @@ class ConsumerSession:
 
     def _dead_letter(self, delivery: Delivery[NewMeasure], error: PoisonMessage) -> None:
         """Publish the copy and wait for its confirm; the original is acked later, with its batch."""
-        self._dead.publish(delivery.body, delivery.properties, delivery.routing_key, error)
+        self._channel.dead_letter(delivery.body, delivery.properties, delivery.routing_key, error)
         self._parts.metrics.dead_lettered.labels(error.reason.value).inc()
         self._parts.trail.emit(AuditEvent.INGEST_MESSAGE_DEAD_LETTERED, Outcome.REJECTED, reason=error.reason.value,
                                error=error.detail, bytes=len(delivery.body))
@@ -203,5 +190,5 @@ class ConsumerSession:
         self._received = 0
         if now >= self._next_probe:
             self._next_probe = now + parts.settings.CONSUMER_QUEUE_DEPTH_SECONDS
-            depth = self._channel.queue_declare(parts.topology.queue, passive=True).method.message_count
+            depth = self._channel.queue_depth()
             parts.metrics.queue_depth.labels(parts.topology.queue).set(depth)

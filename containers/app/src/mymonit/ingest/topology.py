@@ -9,13 +9,10 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 
 from mymonit.config import Settings
+from mymonit.ingest.errors import BrokerMisconfigured
 
 # Reply codes that mean the broker's configuration does not match ours: retrying cannot help.
 _MISCONFIGURED = {403: "access refused", 404: "not found", 406: "declared differently"}
-
-
-class BrokerMisconfigured(RuntimeError):
-    """The account may not declare or read the topology, or it exists with other arguments."""
 
 
 @dataclass(frozen=True, slots=True)

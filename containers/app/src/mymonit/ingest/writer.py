@@ -16,8 +16,9 @@ from mymonit.audit import AuditEvent, AuditTrail, Outcome
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Delivery
 from mymonit.ingest.consumer_metrics import ConsumerMetrics
+from mymonit.ingest.errors import BatchRefused
 from mymonit.ingest.lifecycle import Backoff, StopFlag
-from mymonit.ingest.ports import BatchRefused, MeasureSink, NewMeasure, PreparedRows
+from mymonit.ingest.ports import MeasureSink, NewMeasure, PreparedRows
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import mysql.connector
 
 from mymonit.domain.errors import Unavailable
-from mymonit.ingest.ports import BatchRefused, NewMeasure, PreparedRows
+from mymonit.ingest.errors import BatchRefused
+from mymonit.ingest.ports import NewMeasure, PreparedRows
 from mymonit.storage.database import Database
 from mymonit.storage.session import Connection
 

@@ -15,7 +15,9 @@ from mymonit.storage.session import Connection
 
 log = logging.getLogger(__name__)
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-_LOCK = "mymonit_migrations"
+# One lock per database (GET_LOCK names are server-wide, and at most 64 characters long): migrating
+# one database never waits for another on the same server.
+MIGRATION_LOCK = "CONCAT('mymonit_migrations.', SHA1(DATABASE()))"
 # Data steps too long for one statement: run after their version's SQL, before it is recorded.
 # Each must be resumable, as every statement of its SQL must be repeatable.
 DATA_STEPS: Final[dict[int, Callable[[Connection], object]]] = {4: backfill_series}
@@ -60,7 +62,7 @@ class Migrator:
 
     def _upgrade(self, connection: Connection, up_to: int | None) -> list[Migration]:
         _ensure_table(connection)
-        if connection.fetch_all("SELECT GET_LOCK(%s, 60)", (_LOCK,))[0][0] != 1:
+        if connection.fetch_all(f"SELECT GET_LOCK({MIGRATION_LOCK}, 60)")[0][0] != 1:  # a constant
             raise RuntimeError("another process holds the migration lock for over 60 s")
         try:
             done = {int(row[0]) for row in connection.fetch_all("SELECT version FROM schema_migrations")}
@@ -70,7 +72,7 @@ class Migrator:
                 _apply(connection, migration)
             return pending
         finally:
-            connection.fetch_all("SELECT RELEASE_LOCK(%s)", (_LOCK,))
+            connection.fetch_all(f"SELECT RELEASE_LOCK({MIGRATION_LOCK})")  # a constant
 
 
 def _ensure_table(connection: Connection) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mymonit.domain.series import Labels, identity_hash
-from mymonit.ingest.ports import SeriesLimitReached
+from mymonit.ingest.errors import SeriesLimitReached
 from mymonit.storage.database import Database
 from mymonit.storage.session import Connection
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from json_lines import read_json_lines
-from logstash_standin import LogstashStandIn
-from shipping import ship_everything
 
 from mymonit.audit import AuditTrail, configure_logging, reset_logging
 from mymonit.config import Settings
+from tests.support.json_lines import read_json_lines
+from tests.support.logstash_standin import LogstashStandIn
+from tests.support.shipping import ship_everything
 
 
 def quiet_level(monkeypatch: pytest.MonkeyPatch) -> None:

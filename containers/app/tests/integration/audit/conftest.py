@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from audit_capture import AuditCapture, quiet_level
 
 from mymonit.config import Settings
+from tests.integration.audit.audit_capture import AuditCapture, quiet_level
 
 
 @pytest.fixture

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from api_world import T0, Caller, World
-from audit_capture import AuditCapture, Captured
-from emulator import Account
 from flask.testing import FlaskClient
 
 from mymonit.config import Settings
 from mymonit.domain.model import Experiment
 from mymonit.logs import hash_client
+from tests.integration.audit.audit_capture import AuditCapture, Captured
+from tests.support.api_world import T0, Caller, World
+from tests.support.emulator import Account
 
 CLIENT_IP = "203.0.113.77"  # sent as X-Forwarded-For through the trusted loopback proxy
 FROM, TO = "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z"

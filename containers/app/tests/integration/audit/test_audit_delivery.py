@@ -24,12 +24,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import environment
 import pytest
-from logstash_standin import Document, LogstashStandIn
-from shipping import ship_everything
 
 from mymonit.audit import spool_file
+from tests.support import environment
+from tests.support.logstash_standin import Document, LogstashStandIn
+from tests.support.shipping import ship_everything
 
 EMITTER = Path(__file__).with_name("audit_emitter.py")
 FORKER = Path(__file__).with_name("audit_forker.py")

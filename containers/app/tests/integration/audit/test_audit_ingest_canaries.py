@@ -17,9 +17,6 @@ from collections.abc import Callable, Iterator
 
 import pika
 import pytest
-from api_world import World
-from audit_capture import AuditCapture, Captured
-from json_lines import read_json_lines
 from pika.adapters.blocking_connection import BlockingChannel
 from prometheus_client import CollectorRegistry
 
@@ -30,6 +27,9 @@ from mymonit.ingest.broker import connection_parameters
 from mymonit.ingest.consumer_metrics import ConsumerMetrics
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology, declare
+from tests.integration.audit.audit_capture import AuditCapture, Captured
+from tests.support.api_world import World
+from tests.support.json_lines import read_json_lines
 
 T0 = 1_700_000_000.0
 

@@ -24,15 +24,15 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-import environment
 import pytest
 import requests
-from api_world import T0, Caller, World
-from json_lines import read_json_lines
-from logstash_standin import LogstashStandIn, free_port
-from shipping import ship_everything
 
 from mymonit.audit import spool_file
+from tests.support import environment
+from tests.support.api_world import T0, Caller, World
+from tests.support.json_lines import read_json_lines
+from tests.support.logstash_standin import LogstashStandIn, free_port
+from tests.support.shipping import ship_everything
 
 CLIENT_IP = "198.51.100.201"
 EXPORT_ROWS = 200_000  # ~9 MB of CSV: more than the kernel's socket buffers hold between the two ends

@@ -9,19 +9,18 @@ either side, and can compare whole listings.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-# The fakes live with the unit tests that use them (tests/unit/fakes/); make them importable here.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit"))
-
-from builders import HERTZ, NEWTON  # importable once tests/unit is on the path
-from contract_world import Storage
-from databases import drop_database, recreate_database
-from fakes import (
+from mymonit.config import Settings
+from mymonit.container import Container
+from mymonit.domain.model import MeasureType
+from mymonit.storage.session import Connection
+from tests.integration.contracts.contract_world import Storage
+from tests.support.databases import drop_database, recreate_database
+from tests.unit.builders import HERTZ, NEWTON
+from tests.unit.fakes import (
     FakeAssociationRepository,
     FakeExperimentRepository,
     FakeMeasureReader,
@@ -30,11 +29,6 @@ from fakes import (
     FakeUserRepository,
     InMemoryStore,
 )
-
-from mymonit.config import Settings
-from mymonit.container import Container
-from mymonit.domain.model import MeasureType
-from mymonit.storage.session import Connection
 
 METRE = MeasureType(1, "metre", "m", "length")  # as migration 0002 numbers it
 

@@ -8,10 +8,10 @@ nothing; user ids compare as the collation does and are listed as they were gran
 from __future__ import annotations
 
 import pytest
-from builders import a_scientist
-from contract_world import Storage
 
 from mymonit.domain.model import Caller, Experiment, User
+from tests.integration.contracts.contract_world import Storage
+from tests.unit.builders import a_scientist
 
 
 @pytest.fixture

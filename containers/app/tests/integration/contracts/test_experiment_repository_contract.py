@@ -7,11 +7,11 @@ ids come from AUTO_INCREMENT: new ones only grow, and a deleted experiment's id 
 from __future__ import annotations
 
 import pytest
-from builders import T0, a_scientist
-from contract_world import Storage, a_measure
 
 from mymonit.domain.errors import DuplicateExperiment, ExperimentHasMeasures
 from mymonit.domain.model import Caller, Experiment
+from tests.integration.contracts.contract_world import Storage, a_measure
+from tests.unit.builders import T0, a_scientist
 
 
 @pytest.fixture

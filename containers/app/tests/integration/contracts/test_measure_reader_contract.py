@@ -12,12 +12,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from builders import T0
-from contract_world import Storage, a_measure
 
 from mymonit.domain.model import Bucket, Experiment
 from mymonit.domain.queries import DEFAULT_PAGE, AggregateQuery, Cursor, MeasureQuery, MeasureRow, Order, TimeRange
 from mymonit.domain.timestamps import iso_utc, parse_iso_utc
+from tests.integration.contracts.contract_world import Storage, a_measure
+from tests.unit.builders import T0
 
 US = timedelta(microseconds=1)
 MINUTE = timedelta(minutes=1)

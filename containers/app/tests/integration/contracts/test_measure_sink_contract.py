@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import T0
-from contract_world import Storage, a_measure
 
 from mymonit.domain.model import Experiment
 from mymonit.domain.queries import MeasureRow
 from mymonit.domain.timestamps import iso_utc, unix_micros
-from mymonit.ingest.ports import BatchRefused, NewMeasure
+from mymonit.ingest.errors import BatchRefused
+from mymonit.ingest.ports import NewMeasure
+from tests.integration.contracts.contract_world import Storage, a_measure
+from tests.unit.builders import T0
 
 US = timedelta(microseconds=1)
 LAST_MOMENT = datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)  # DATETIME(6)'s last

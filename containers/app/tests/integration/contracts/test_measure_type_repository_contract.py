@@ -5,8 +5,8 @@ The fake's store holds a few of the types migration 0002 seeds, out of order; th
 
 from __future__ import annotations
 
-from builders import HERTZ, NEWTON
-from contract_world import Storage
+from tests.integration.contracts.contract_world import Storage
+from tests.unit.builders import HERTZ, NEWTON
 
 
 def test_measure_types_are_listed_in_id_order_with_their_names_symbols_and_quantities(storage: Storage) -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from builders import a_scientist, a_user, an_admin
-from contract_world import Storage
 
 from mymonit.domain.errors import DuplicateUser
 from mymonit.domain.model import Caller, Role, User
 from mymonit.domain.personal import Personal
+from tests.integration.contracts.contract_world import Storage
+from tests.unit.builders import a_scientist, a_user, an_admin
 
 ERASED_AT = datetime(2024, 5, 6, 9, 8, 9, 123_456, tzinfo=timezone(timedelta(hours=2)))  # 07:08:09 UTC
 

@@ -14,7 +14,8 @@ import secrets
 from dataclasses import dataclass, field
 
 import requests
-from deploy_stack import Stack
+
+from tests.integration.deploy.deploy_stack import Stack
 
 ADMIN_EMAIL = "aalcorn@home.cern"
 SCIENTIST_EMAIL = "phigg@home.cern"

@@ -21,11 +21,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from deploy_stack import AMQPS_PORT, CA_FILE, port_open, s_client
 from pika.adapters.blocking_connection import BlockingChannel
 
 from mymonit.config import Settings
 from mymonit.ingest.broker import adapter_parameters, connection_parameters
+from tests.integration.deploy.deploy_stack import AMQPS_PORT, CA_FILE, port_open, s_client
 
 pytestmark = pytest.mark.usefixtures("amqps_port")
 NATIVE_CONF = Path("/etc/rabbitmq/rabbitmq.conf")

@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from demo_admin import (
+
+from tests.integration.deploy.demo_admin import (
     ADMIN_EMAIL,
     MADE,
     OTHER_SCIENTIST_EMAIL,
@@ -22,7 +23,7 @@ from demo_admin import (
     SCIENTIST_ID,
     DemoAdmin,
 )
-from deploy_stack import CA_FILE, HTTP_PORT, HTTPS_PORT, ROOT, Stack, s_client
+from tests.integration.deploy.deploy_stack import CA_FILE, HTTP_PORT, HTTPS_PORT, ROOT, Stack, s_client
 
 pytestmark = pytest.mark.usefixtures("stack")
 

@@ -10,11 +10,11 @@ import secrets
 from collections.abc import Callable, Iterator
 
 import pytest
-from ingest_support import Consumer, Lane, broker_channel
 
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.ingest.topology import Topology, declare
+from tests.integration.ingest.ingest_support import Consumer, Lane, broker_channel
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from pathlib import Path
 import orjson
 import pytest
 from click.testing import CliRunner, Result
-from ingest_support import Consumer, Lane, publish_bodies, queue_depth, wait_until
 
 from mymonit.audit import reset_logging
 from mymonit.cli import main
+from tests.integration.ingest.ingest_support import Consumer, Lane, publish_bodies, queue_depth, wait_until
 
 Invoke = Callable[..., Result]
 

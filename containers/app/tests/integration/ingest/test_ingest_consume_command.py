@@ -13,7 +13,8 @@ from pathlib import Path
 
 import orjson
 import requests
-from ingest_support import Lane, broker_channel, publish_bodies, queue_depth, wait_until
+
+from tests.integration.ingest.ingest_support import Lane, broker_channel, publish_bodies, queue_depth, wait_until
 
 
 def free_port() -> int:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import orjson
-from ingest_support import T0, Consumer, Lane, publish_bodies, publish_with_adapter, queue_depth, wait_until
+
+from tests.integration.ingest.ingest_support import (
+    T0,
+    Consumer,
+    Lane,
+    publish_bodies,
+    publish_with_adapter,
+    queue_depth,
+    wait_until,
+)
 
 
 def test_every_measure_published_by_the_adapter_is_stored_exactly_once(

@@ -6,11 +6,19 @@ from collections import Counter
 from collections.abc import Callable
 
 import orjson
-from ingest_support import T0, Consumer, Lane, dead_letters, publish_bodies, queue_depth, wait_until
 
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.names import Names
 from mymonit.storage.ingest_names import MySqlNameSource
+from tests.integration.ingest.ingest_support import (
+    T0,
+    Consumer,
+    Lane,
+    dead_letters,
+    publish_bodies,
+    queue_depth,
+    wait_until,
+)
 
 MAX_BODY = 4_096
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest_support import T0, Consumer, Lane, publish_with_adapter, queue_depth, wait_until
+from tests.integration.ingest.ingest_support import T0, Consumer, Lane, publish_with_adapter, queue_depth, wait_until
 
 HARNESS = Path(__file__).with_name("ingest_kill_harness.py")
 

@@ -8,8 +8,9 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from environment import ROOT
-from ingest_support import T0, Consumer, Lane, publish_with_adapter, wait_until
+
+from tests.integration.ingest.ingest_support import T0, Consumer, Lane, publish_with_adapter, wait_until
+from tests.support.environment import ROOT
 
 pytestmark = pytest.mark.slow
 

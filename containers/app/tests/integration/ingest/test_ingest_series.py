@@ -7,9 +7,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import orjson
-from ingest_support import T0, Consumer, Lane, dead_letters, publish_bodies, queue_depth, wait_until
 
 from mymonit.domain.dedup import dedup_key
+from tests.integration.ingest.ingest_support import (
+    T0,
+    Consumer,
+    Lane,
+    dead_letters,
+    publish_bodies,
+    queue_depth,
+    wait_until,
+)
 
 
 def _rows(lane: Lane) -> list[tuple[str | None, str, float, int]]:

@@ -6,12 +6,12 @@ import logging
 from typing import Any
 
 import pytest
-from builders import a_row, bearer, with_measures
-from fakes import InMemoryStore, Ports
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from mymonit.domain.errors import QueryTooSlow, Unavailable
+from tests.unit.builders import a_row, bearer, with_measures
+from tests.unit.fakes import InMemoryStore, Ports
 
 PROBLEM = "application/problem+json"
 ADMIN = bearer("A001")

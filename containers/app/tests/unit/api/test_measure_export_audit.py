@@ -6,9 +6,10 @@ import logging
 from typing import Any
 
 import pytest
-from builders import a_row, bearer, with_measures
-from fakes import InMemoryStore
 from flask.testing import FlaskClient
+
+from tests.unit.builders import a_row, bearer, with_measures
+from tests.unit.fakes import InMemoryStore
 
 READER = bearer("S001")
 ROWS = 12_000  # the export streams 5,000 rows per chunk: three chunks

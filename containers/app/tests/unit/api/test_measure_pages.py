@@ -6,13 +6,13 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from builders import NEWTON, a_row, bearer, with_measures
-from fakes import InMemoryStore
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from mymonit.domain.cursors import decode_cursor
 from mymonit.domain.queries import Order
+from tests.unit.builders import NEWTON, a_row, bearer, with_measures
+from tests.unit.fakes import InMemoryStore
 
 READER = bearer("S001")
 DEMO_VALUES = [100.0, 95.0, 94.0, 110.0, 120.0, 130.0, 110.0, 110.0, 105.0, 120.0]

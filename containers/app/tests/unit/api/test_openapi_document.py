@@ -9,8 +9,6 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from builders import bearer
-from fakes import Services
 from flask.testing import FlaskClient
 
 from mymonit.api.app import registered_api
@@ -19,6 +17,8 @@ from mymonit.api.operations import Api
 from mymonit.api.problems import PROBLEM_STATUSES
 from mymonit.bootstrap import api_parts
 from mymonit.container import Container
+from tests.unit.builders import bearer
+from tests.unit.fakes import Services
 
 # The operations of the REST contract (docs/design.md, REST contract), in OpenAPI path syntax.
 DESIGN_OPERATIONS = {

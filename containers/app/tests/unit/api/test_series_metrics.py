@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fakes import FakeClock
 from flask.testing import FlaskClient
 
 from mymonit.api.series_metrics import SeriesCounts
 from mymonit.domain.errors import Unavailable
+from tests.unit.fakes import FakeClock
 
 
 class Counts:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from logstash_standin import LogstashStandIn
-from test_audit_shipper import RecordingSink
 
 from mymonit.audit.shipper import Shipper
 from mymonit.audit.sinks import FileSink, LogstashHttpSink, Sink, SinkUnavailable
 from mymonit.audit.spool import ProcessSpool
+from tests.support.logstash_standin import LogstashStandIn
+from tests.unit.audit.test_audit_shipper import RecordingSink
 
 CREDENTIALS = ("mymonit", "shipper-password-5e1f")
 

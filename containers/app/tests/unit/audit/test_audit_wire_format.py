@@ -19,15 +19,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from logstash_standin import LogstashStandIn
 from pydantic import SecretStr
-from shipping import ship_everything
 
 from mymonit.audit import AuditEvent, Outcome, configure_logging, reset_logging
 from mymonit.audit.delivery import spool_handler
 from mymonit.audit.spool import Sync
 from mymonit.config import Settings
 from mymonit.logs import bind_request, hash_client
+from tests.support.logstash_standin import LogstashStandIn
+from tests.support.shipping import ship_everything
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 LOGSTASH_BASE_FIELDS = {"@timestamp", "@version", "message", "level", "type", "host", "logsource", "pid", "program"}

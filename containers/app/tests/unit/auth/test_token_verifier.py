@@ -6,7 +6,6 @@ from typing import Any
 
 import firebase_admin
 import pytest
-from fakes import FakeAccountStatusSource, FakeClock
 from firebase_admin import auth, exceptions
 
 from mymonit.auth.verifier import (
@@ -18,6 +17,7 @@ from mymonit.auth.verifier import (
     firebase_app,
 )
 from mymonit.domain.errors import TokenRejected, Unavailable
+from tests.unit.fakes import FakeAccountStatusSource, FakeClock
 
 ACTIVE = AccountStatus(disabled=False, tokens_valid_after_ms=0)
 ISSUED_AT = 1_649_228_400  # seconds, as in the token's iat claim

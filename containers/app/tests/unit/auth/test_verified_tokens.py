@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fakes import FakeAccountStatusSource, FakeClock
 from firebase_admin import auth
 
 from mymonit.auth.token_cache import VerifiedClaims, VerifiedTokens
 from mymonit.auth.verifier import AccountStatus, FirebaseTokenVerifier
 from mymonit.domain.errors import TokenRejected
+from tests.unit.fakes import FakeAccountStatusSource, FakeClock
 
 ISSUED_AT = 1_649_228_400
 EXPIRES_AT = ISSUED_AT + 3600

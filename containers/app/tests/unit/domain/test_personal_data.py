@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from builders import a_scientist
 
 from mymonit.domain.personal import REDACTED, Personal
+from tests.unit.builders import a_scientist
 
 SECRET = "Peter Higgs <phiggs@home.cern>"
 WRAPPED = Personal(SECRET)

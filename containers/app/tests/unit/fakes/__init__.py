@@ -10,13 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fakes.auth import FakeAccountStatusSource, FakeTokenVerifier
-from fakes.experiments import FakeAssociationRepository, FakeExperimentRepository
-from fakes.measures import FakeMeasureReader, FakeMeasureSink, FakeMeasureTypeRepository
-from fakes.series import FakeSeriesReader, FakeSeriesStore
-from fakes.store import InMemoryStore, StoredMeasure
-from fakes.system import FakeClock, FakeDatabase
-from fakes.users import FakeUserRepository
 from mymonit.domain.model import Caller
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measure_types import MeasureTypeService
@@ -30,6 +23,13 @@ from mymonit.services.ports import (
 )
 from mymonit.services.series import SeriesService
 from mymonit.services.users import UserService
+from tests.unit.fakes.auth import FakeAccountStatusSource, FakeTokenVerifier
+from tests.unit.fakes.experiments import FakeAssociationRepository, FakeExperimentRepository
+from tests.unit.fakes.measures import FakeMeasureReader, FakeMeasureSink, FakeMeasureTypeRepository
+from tests.unit.fakes.series import FakeSeriesReader, FakeSeriesStore
+from tests.unit.fakes.store import InMemoryStore, StoredMeasure
+from tests.unit.fakes.system import FakeClock, FakeDatabase
+from tests.unit.fakes.users import FakeUserRepository
 
 __all__ = [
     "FakeAccountStatusSource", "FakeAssociationRepository", "FakeClock", "FakeDatabase", "FakeExperimentRepository",

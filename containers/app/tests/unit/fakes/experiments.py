@@ -4,9 +4,9 @@ test_association_repository_contract.py."""
 
 from __future__ import annotations
 
-from fakes.store import InMemoryStore, collated, folded, same_user_id
 from mymonit.domain.errors import DuplicateExperiment, ExperimentHasMeasures
 from mymonit.domain.model import Experiment
+from tests.unit.fakes.store import InMemoryStore, collated, folded, same_user_id
 
 
 class FakeExperimentRepository:

@@ -7,11 +7,12 @@ import math
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from fakes.store import InMemoryStore, StoredMeasure
 from mymonit.domain.model import Bucket, MeasureType
 from mymonit.domain.queries import AggregateQuery, Cursor, MeasurePage, MeasureQuery, MeasureRow, Order
 from mymonit.domain.timestamps import EPOCH, MICROSECOND
-from mymonit.ingest.ports import BatchRefused, NewMeasure, PreparedRows
+from mymonit.ingest.errors import BatchRefused
+from mymonit.ingest.ports import NewMeasure, PreparedRows
+from tests.unit.fakes.store import InMemoryStore, StoredMeasure
 
 
 class FakeMeasureTypeRepository:

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from mymonit.domain.series import Labels, Selector, SeriesInfo
-from mymonit.ingest.ports import SeriesLimitReached
+from mymonit.ingest.errors import SeriesLimitReached
 
 
 class FakeSeriesStore:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from fakes.store import InMemoryStore, collated, folded, same_user_id
 from mymonit.domain.errors import DuplicateUser
 from mymonit.domain.model import Caller, Role, User
 from mymonit.domain.personal import Personal
+from tests.unit.fakes.store import InMemoryStore, collated, folded, same_user_id
 
 
 class FakeUserRepository:

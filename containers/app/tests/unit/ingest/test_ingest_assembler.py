@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
-from fakes import FakeSeriesStore
 
 from mymonit.domain.dedup import dedup_key
 from mymonit.ingest.assembler import MeasureAssembler
@@ -15,6 +14,7 @@ from mymonit.ingest.errors import PoisonMessage, Reason
 from mymonit.ingest.names import NameResolver, Names
 from mymonit.ingest.ports import NewMeasure
 from mymonit.ingest.series_ids import SeriesIds
+from tests.unit.fakes import FakeSeriesStore
 
 T0 = datetime(2022, 4, 6, 7, 0, 0, 250_000, tzinfo=UTC)
 

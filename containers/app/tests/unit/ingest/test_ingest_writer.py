@@ -13,8 +13,9 @@ from mymonit.audit import AuditTrail
 from mymonit.domain.errors import Unavailable
 from mymonit.ingest.batcher import Batch, Delivery
 from mymonit.ingest.consumer_metrics import ConsumerMetrics
+from mymonit.ingest.errors import BatchRefused
 from mymonit.ingest.lifecycle import StopFlag
-from mymonit.ingest.ports import BatchRefused, NewMeasure, PreparedRows
+from mymonit.ingest.ports import NewMeasure, PreparedRows
 from mymonit.ingest.writer import BatchWriter, Written
 
 

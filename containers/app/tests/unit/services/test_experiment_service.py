@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from builders import a_row, an_experiment, with_measures
-from fakes import InMemoryStore, Services, caller_of
 
 from mymonit.domain.errors import (
     DuplicateExperiment,
@@ -15,6 +13,8 @@ from mymonit.domain.errors import (
     UnknownUser,
 )
 from mymonit.domain.model import User
+from tests.unit.builders import a_row, an_experiment, with_measures
+from tests.unit.fakes import InMemoryStore, Services, caller_of
 
 
 def test_an_admin_sees_every_experiment(services: Services, admin: User) -> None:

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from builders import HERTZ, NEWTON, T0, a_row, an_experiment, with_measures
-from fakes import InMemoryStore, Ports, Services, caller_of
 
 from mymonit.domain.cursors import encode_cursor
 from mymonit.domain.errors import AdminsCannotReadMeasures, InvalidRequest, NotAssociated
 from mymonit.domain.model import Bucket, User
 from mymonit.domain.queries import AggregateQuery, Cursor, MeasureQuery, Order, TimeRange
 from mymonit.services.measures import MeasureFilter
+from tests.unit.builders import HERTZ, NEWTON, T0, a_row, an_experiment, with_measures
+from tests.unit.fakes import InMemoryStore, Ports, Services, caller_of
 
 Read = Callable[[Services, User, int], object]
 

@@ -10,14 +10,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from builders import T0
-from fakes import InMemoryStore, Services, caller_of
 
 from mymonit.domain.errors import AdminOnly, AdminsCannotReadMeasures, NotAssociated
 from mymonit.domain.model import Caller, Role
 from mymonit.domain.series import EVERY_SERIES, selector
 from mymonit.services.measures import MeasureFilter
 from mymonit.services.users import NewUser, UserChanges
+from tests.unit.builders import T0
+from tests.unit.fakes import InMemoryStore, Services, caller_of
 
 Call = Callable[[Services, Caller], object]
 

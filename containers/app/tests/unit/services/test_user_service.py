@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from builders import a_scientist, a_user
-from fakes import InMemoryStore, Services
 
 from mymonit.domain.errors import (
     AdminOnly,
@@ -19,6 +17,8 @@ from mymonit.domain.errors import (
 from mymonit.domain.model import Role, User
 from mymonit.domain.personal import Personal
 from mymonit.services.users import NewUser, UserChanges
+from tests.unit.builders import a_scientist, a_user
+from tests.unit.fakes import InMemoryStore, Services
 
 
 def personal_fields(user: User) -> tuple[str | None, str | None, str | None]:

@@ -1,8 +1,0 @@
-"""Shared by every test: makes the helpers in tests/support importable."""
-
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent / "support"))
