@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, request } from 'playwright-core';
 import { MAX_BUCKETS } from '../src/range.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -143,4 +143,48 @@ export async function aggregatesSettled(page, watch) {
   await page.waitForLoadState('networkidle');
   await Promise.all(watch.pending);
   return watch.aggregates;
+}
+
+/** An ID token of an Auth Emulator account (a demo user by default). */
+export async function idToken(email, password = DEMO.password) {
+  const response = await fetch(`${EMULATOR}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password, returnSecureToken: true }),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, `the Auth Emulator did not sign ${email} in: ${text}`);
+  return JSON.parse(text).idToken;
+}
+
+/**
+ * The API as `email`, outside the page, to set up and clean up a test's data: call(method, path,
+ * body) resolves to {status, body}. dispose() when done.
+ */
+export async function apiAs(email) {
+  const token = await idToken(email);
+  const api = await request.newContext({
+    baseURL: BASE, ignoreHTTPSErrors: true, extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+  });
+  return {
+    async call(method, path, body) {
+      const response = await api.fetch(path, { method, data: body === undefined ? undefined : JSON.stringify(body),
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' } });
+      const type = response.headers()['content-type'] ?? '';
+      return { status: response.status(), body: type.includes('json') ? await response.json() : await response.text() };
+    },
+    dispose: () => api.dispose(),
+  };
+}
+
+/** Polls `condition` (sync or async) every 200 ms until it is truthy, and returns its value. */
+export async function waitUntil(condition, { timeout = 30_000, what = 'the condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((resolve) => {
+      setTimeout(resolve, 200);
+    });
+  }
 }

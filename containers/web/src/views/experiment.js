@@ -1,6 +1,7 @@
 // One experiment: a plot per measure type over the chosen range, drawn from aggregate buckets (at
-// most MAX_BUCKETS per request, whatever the range), zoom by dragging, the raw values, CSV export
-// and live refresh.
+// most MAX_BUCKETS per request, whatever the range) with a line per series, a picker of the series
+// by sensor and tag, zoom by dragging, the raw values, CSV export and live refresh. The range and
+// the selection live in the page's address, so a link reproduces the view.
 
 import { createChart } from '../chart.js';
 import { h, replace } from '../dom.js';
@@ -10,14 +11,21 @@ import {
   bucketsFor, formatDuration, formatUtc, fromIso, iso, presetRange, rangeFromQuery, rangeToQuery,
 } from '../range.js';
 import { safeFileName, saveBlob } from '../save.js';
-import { seriesByType } from '../series.js';
+import {
+  bucketsForSeries, isEverything, matches, selectionFromQuery, selectionParams, selectionToQuery, seriesOfType,
+} from '../selection.js';
+import { linesByType, seriesLabel } from '../series.js';
 import { measureTable } from './measure-table.js';
 import { rangeBar } from './range-bar.js';
+import { seriesPicker } from './series-picker.js';
 
 export const POLL_MS = 5000;
 
 export function experimentView(root, { api, symbols }, id, params) {
-  const state = { spec: rangeFromQuery(params), zooms: [], shown: null, generation: 0, disposed: false, name: '' };
+  const state = {
+    spec: rangeFromQuery(params), selection: selectionFromQuery(params), listing: [], zooms: [], shown: null,
+    generation: 0, disposed: false, name: '',
+  };
   const charts = new Map();
   const title = h('h2', {}, `Experiment ${id}`);
   const messages = messageBox();
@@ -26,6 +34,7 @@ export function experimentView(root, { api, symbols }, id, params) {
   const chartsBox = h('div', { class: 'charts' });
   const table = measureTable(api, id);
   const bar = rangeBar({ onPreset, onCustom, onBack, onLive: (on) => on && refresh({ live: true }), onDownload });
+  const picker = seriesPicker({ onSelect });
   replace(root, title, messages.element);
 
   const timer = setInterval(() => {
@@ -40,8 +49,9 @@ export function experimentView(root, { api, symbols }, id, params) {
 
   async function start() {
     try {
-      const experiment = await api.get(`/experiments/${id}`);
+      const [experiment, listing] = await Promise.all([api.get(`/experiments/${id}`), api.get(`/series/${id}`)]);
       state.name = experiment.name;
+      state.listing = listing;
     } catch (error) {
       if (!state.disposed) refuse(error);
       return;
@@ -49,7 +59,8 @@ export function experimentView(root, { api, symbols }, id, params) {
     if (state.disposed) return;
     replace(title, state.name);
     const hint = h('p', { class: 'muted hint' }, 'Drag across a plot to zoom in; times are UTC.');
-    root.append(bar.element, status, empty, chartsBox, hint, table.element);
+    picker.show(state.listing, state.selection);
+    root.append(bar.element, picker.element, status, empty, chartsBox, hint, table.element);
     await refresh();
   }
 
@@ -75,15 +86,20 @@ export function experimentView(root, { api, symbols }, id, params) {
     try {
       const range = await resolve(state.spec);
       if (stale()) return;
+      const chosen = state.listing.filter((s) => matches(s, state.selection)).length;
       const aggregate = await api.get(`/measures/${id}/aggregate`, {
-        from: iso(range.from), to: iso(range.to), buckets: bucketsFor(chartsBox.clientWidth),
+        from: iso(range.from), to: iso(range.to), buckets: bucketsForSeries(bucketsFor(chartsBox.clientWidth), chosen),
+        group_by: 'series', ...selectionParams(state.selection),
       });
+      if (stale()) return;
+      await learnSeries(aggregate);
       if (stale()) return;
       state.shown = range;
       await draw(aggregate, range);
       bar.show(state.spec, range, state.zooms.length);
+      picker.show(state.listing, state.selection);
       describe(range, aggregate);
-      await table.update(range, { live });
+      await table.update(range, { live, selection: state.selection });
       if (!stale()) messages.clear();
     } catch (error) {
       if (stale()) return;
@@ -97,14 +113,28 @@ export function experimentView(root, { api, symbols }, id, params) {
     const now = Date.now() / 1000;
     if (!spec.preset) return { from: spec.from, to: spec.to };
     if (spec.preset !== 'all') return presetRange(spec.preset, now);
-    const [first] = await api.get(`/measures/${id}`, { limit: 1, order: 'asc' });
-    const [last] = await api.get(`/measures/${id}`, { limit: 1, order: 'desc' });
+    const chosen = selectionParams(state.selection);
+    const [first] = await api.get(`/measures/${id}`, { limit: 1, order: 'asc', ...chosen });
+    const [last] = await api.get(`/measures/${id}`, { limit: 1, order: 'desc', ...chosen });
     const extent = first && last ? { first: fromIso(first.timestamp), last: fromIso(last.timestamp) } : null;
     return presetRange('all', now, extent);
   }
 
+  /** A series the listing does not know yet (a new sensor while live): read the listing again. */
+  async function learnSeries(aggregate) {
+    const known = new Set(state.listing.map((s) => s.series_id));
+    if (!aggregate.buckets.some((b) => b.series_id !== undefined && b.series_id !== null && !known.has(b.series_id))) {
+      return;
+    }
+    try {
+      state.listing = await api.get(`/series/${id}`);
+    } catch {
+      // The plot is drawn all the same; only a new line's colour may change once the listing is read.
+    }
+  }
+
   async function draw(aggregate, range) {
-    const byType = seriesByType(aggregate);
+    const byType = linesByType(aggregate);
     const symbolOf = await symbols();
     for (const [type, chart] of charts) {
       if (!byType.has(type)) {
@@ -114,9 +144,11 @@ export function experimentView(root, { api, symbols }, id, params) {
     }
     for (const [type, series] of byType) {
       if (!charts.has(type)) charts.set(type, createChart(chartsBox, { type, symbol: symbolOf.get(type), onZoom }));
-      charts.get(type).setData(series, range);
+      charts.get(type).setData(series, range, seriesOfType(state.listing, type));
       chartsBox.append(charts.get(type).element);
     }
+    replace(empty, isEverything(state.selection) ? 'No measures in this range.'
+      : 'No measures of the chosen series in this range.');
     empty.hidden = byType.size > 0;
   }
 
@@ -131,8 +163,15 @@ export function experimentView(root, { api, symbols }, id, params) {
   function show(spec, { zoom = false } = {}) {
     if (!zoom) state.zooms = [];
     state.spec = spec;
-    history.replaceState(null, '', `#/experiments/${id}?${rangeToQuery(spec)}`);
+    history.replaceState(null, '', `#/experiments/${id}?${selectionToQuery(state.selection, rangeToQuery(spec))}`);
     refresh();
+  }
+
+  /** Another sensor or tag: the same range (and zoom), other series. */
+  function onSelect(selection) {
+    state.selection = selection;
+    picker.show(state.listing, selection);
+    show(state.spec, { zoom: true });
   }
 
   function onPreset(name) {
@@ -158,8 +197,11 @@ export function experimentView(root, { api, symbols }, id, params) {
     const { from, to } = state.shown;
     bar.busy(true);
     try {
-      const { blob } = await api.file(`/measures/${id}/export`, { from: iso(from), to: iso(to) });
-      saveBlob(blob, safeFileName(`${state.name}_${iso(from)}_${iso(to)}.csv`));
+      const { blob } = await api.file(`/measures/${id}/export`, {
+        from: iso(from), to: iso(to), ...selectionParams(state.selection),
+      });
+      const chosen = isEverything(state.selection) ? '' : `_${seriesLabel(state.selection)}`;
+      saveBlob(blob, safeFileName(`${state.name}${chosen}_${iso(from)}_${iso(to)}.csv`));
       messages.show('ok', `CSV of ${formatUtc(from)} → ${formatUtc(to)} downloaded (${blob.size} bytes).`);
     } catch (error) {
       messages.show('error', `The CSV could not be downloaded: ${messageOf(error)}`);

@@ -1,9 +1,11 @@
-// The raw values of the shown range, newest first, 50 per page, following the Link header.
+// The raw values of the shown range and series, newest first, 50 per page, following the Link
+// header; each row names its series (sensor and tags, or "default").
 
 import { withParams } from '../api.js';
 import { h, replace } from '../dom.js';
 import { iso } from '../range.js';
-import { formatValue } from '../series.js';
+import { selectionParams } from '../selection.js';
+import { formatValue, seriesLabel } from '../series.js';
 
 const PAGE = 50;
 
@@ -18,7 +20,7 @@ export function measureTable(api, experimentId) {
     h('div', { class: 'table-head' }, h('h3', {}, 'Raw values'), h('div', { class: 'table-nav' }, newer, info, older)),
     h('table', { class: 'data' },
       h('thead', {}, h('tr', {},
-        h('th', {}, 'Time (UTC)'), h('th', {}, 'Measure'), h('th', { class: 'num' }, 'Value'))),
+        h('th', {}, 'Time (UTC)'), h('th', {}, 'Measure'), h('th', {}, 'Series'), h('th', { class: 'num' }, 'Value'))),
       rows));
 
   let pages = []; // the request path of each page seen so far; pages[0] is the newest
@@ -30,9 +32,9 @@ export function measureTable(api, experimentId) {
     pages = pages.slice(0, wanted + 1);
     if (page.next) pages.push(page.next);
     replace(rows, page.rows.map((m) => h('tr', {}, h('td', {}, timeText(m.timestamp)), h('td', {}, m.measure_type),
-      h('td', { class: 'num' }, formatValue(m.value)))));
+      h('td', { class: 'series-name' }, seriesLabel(m)), h('td', { class: 'num' }, formatValue(m.value)))));
     if (page.rows.length === 0) {
-      replace(rows, h('tr', {}, h('td', { class: 'muted', colSpan: 3 }, 'No values in this range.')));
+      replace(rows, h('tr', {}, h('td', { class: 'muted', colSpan: 4 }, 'No values in this range.')));
     }
     const count = page.rows.length;
     replace(info, count ? `Page ${index + 1} · ${count} value${count === 1 ? '' : 's'}` : '');
@@ -42,11 +44,14 @@ export function measureTable(api, experimentId) {
 
   return {
     element,
-    /** Shows the newest page of `shown`; a live update leaves a reader of older pages alone. */
-    async update(shown, { live = false } = {}) {
+    /**
+     * Shows the newest page of `shown` and of the selection's series; a live update leaves a
+     * reader of older pages alone.
+     */
+    async update(shown, { live = false, selection = null } = {}) {
       if (live && index > 0) return;
       pages = [withParams(`/measures/${experimentId}`, {
-        from: iso(shown.from), to: iso(shown.to), limit: PAGE, order: 'desc',
+        from: iso(shown.from), to: iso(shown.to), limit: PAGE, order: 'desc', ...selectionParams(selection),
       })];
       await load(0);
     },
