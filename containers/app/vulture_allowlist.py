@@ -87,6 +87,7 @@ _.demo_measures
 _.root_restored
 _.demo_store
 _.no_web_environment
+_.small_chunks
 _.do_GET  # http.server handlers of stand-in servers (tests/support/logstash_standin.py,
 _.do_POST  # tests/integration/audit/test_audit_kibana_setup.py)
 _.log_message

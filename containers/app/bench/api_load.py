@@ -131,7 +131,7 @@ def count_measures(container: Container) -> int:
     try:
         cursor = connection.cursor()
         cursor.execute("SELECT COUNT(*) FROM measures")
-        return int(cursor.fetchone()[0])  # type: ignore[index]
+        return int(cursor.fetchone()[0])
     finally:
         connection.close()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +74,7 @@ class CpuShare:
 class CpuMeter:
     """Snapshots CPU seconds of named process groups; `children` counts this process's finished children (wrk)."""
 
-    def __init__(self, groups: dict[str, Callable[[], Iterable[int]]]) -> None:
+    def __init__(self, groups: Mapping[str, Callable[[], Iterable[int]]]) -> None:
         self._groups = groups
         self._start: dict[str, float] = {}
 

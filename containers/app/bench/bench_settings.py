@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import mysql.connector
 
@@ -21,7 +21,7 @@ BENCH_DATABASE = "my_monit_bench"
 
 # The one reader of the git-ignored .env and the scratch-database helpers, shared with the tests.
 sys.path.insert(0, str(ROOT / "containers" / "app" / "tests" / "support"))
-from databases import recreate_database  # noqa: E402, F401  # re-exported for the benches
+from databases import recreate_database  # noqa: E402
 from environment import read_env_file  # noqa: E402
 
 # The bench never touches the demo or test databases, nor the demo's audit spool: no spool unless a
@@ -30,6 +30,10 @@ NO_AUDIT_SPOOL = {"LOGSTASH_HOST": "", "AUDIT_FILE": "", "AUDIT_SPOOL_DIR": ""}
 OVERRIDES = {"DB_DATABASE": BENCH_DATABASE, **NO_AUDIT_SPOOL}
 
 T = TypeVar("T")
+__all__ = [  # the helpers of tests/support, re-exported for the benches
+    "BENCH_DATABASE", "NO_AUDIT_SPOOL", "OVERRIDES", "ROOT", "connect", "load_bench_settings", "one_row",
+    "read_env_file", "recreate_database", "wait_for_database", "with_reconnects",
+]
 
 
 def load_bench_settings() -> Settings:
@@ -46,11 +50,11 @@ def load_bench_settings() -> Settings:
 
 def connect(settings: Settings, *, database: str | None = BENCH_DATABASE, **extra: Any) -> Connection:
     """A plain C-extension connection with the pool's session settings (UTC, utf8mb4)."""
-    return mysql.connector.connect(
+    return cast("Connection", mysql.connector.connect(
         host=settings.DB_HOST, port=settings.DB_PORT, user=settings.DB_USER,
         password=settings.DB_PASSWORD.get_secret_value(), database=database, use_pure=False,
         charset="utf8mb4", collation="utf8mb4_unicode_ci", time_zone="+00:00", **extra,
-    )
+    ))
 
 
 def one_row(connection: Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:

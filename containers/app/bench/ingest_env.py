@@ -11,6 +11,7 @@ import pika
 from bench_settings import NO_AUDIT_SPOOL, read_env_file, recreate_database
 from mymonit.config import Settings
 from mymonit.container import Container
+from mymonit.domain.series import labels
 from mymonit.ingest.broker import connection_parameters
 from mymonit.ingest.topology import Topology, declare
 
@@ -47,6 +48,12 @@ class Bench:
         for exchange in (self.prefix, f"{self.prefix}.dead"):
             channel.exchange_delete(exchange)
         channel.connection.close()
+
+    def ensure_series(self, type_id: int, sensors: tuple[str, ...], tags: dict[str, str]) -> None:
+        """Create these series up front, so that no timed round pays for their creation."""
+        wanted = [(type_id, labels(sensor, tags)) for sensor in sensors]
+        limit = self.container.ingest_settings().MAX_SERIES_PER_EXPERIMENT
+        self.container.series_store().ensure(self.experiment_id, wanted, limit)
 
     def stored(self) -> int:
         def count(connection: object) -> int:

@@ -18,23 +18,31 @@ from mymonit.ingest.broker import adapter_parameters
 from mymonit.ingest.consumer_metrics import ConsumerMetrics
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology
+from mymonit.producers.label_options import sensor_names
 from mymonit.producers.publisher import ConfirmedPublisher
 from mymonit.producers.sources import synthetic_samples
 from mymonit.producers.stream import MeasureStream
 
 HERTZ = 10  # type_id of hertz in the migrations
+# The labelled cases: every measure with a sensor (1,000 in turn, as `--sensors 1000`) and two tags.
+SENSORS = sensor_names("sensor", 1_000)
+TAGS = {"rig": "r1", "site": "bench"}
 _INSERT = ("INSERT INTO measures (experiment_id, type_id, ts, value, dedup_key) VALUES (%s, %s, %s, %s, %s)"
            " ON DUPLICATE KEY UPDATE dedup_key = dedup_key")
 
 
-def prefill(bench: Bench, topology: Topology, messages: int, batch: int) -> float:
-    """Publish `messages` messages of `batch` measures with the adapter; returns messages/s with confirms."""
+def prefill(bench: Bench, topology: Topology, messages: int, batch: int, *, labelled: bool = False) -> float:
+    """Publish `messages` messages of `batch` measures with the adapter (`labelled`: each with a sensor
+    of `SENSORS` in turn and the `TAGS`, as `mymonit publish synthetic --sensors 1000 --tag ...`);
+    returns messages/s with confirms."""
     bench.declare(topology)
     settings = bench.settings
     parameters = adapter_parameters(settings)
     publisher = ConfirmedPublisher(parameters, topology.exchange, topology.routing_key)
     started = time.perf_counter()
-    MeasureStream(publisher, EXPERIMENT, "hertz", batch=batch).send(synthetic_samples(messages * batch, seed=1))
+    samples = (synthetic_samples(messages * batch, seed=1, sensors=SENSORS, tags=TAGS) if labelled
+               else synthetic_samples(messages * batch, seed=1))
+    MeasureStream(publisher, EXPERIMENT, "hertz", batch=batch).send(samples)
     publisher.close()
     rate = messages / (time.perf_counter() - started)
     channel = bench.channel()

@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import mysql.connector
 from mysql.connector import errorcode
-from tqdm import tqdm
+from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs in the venv
 
 from bench_settings import connect, wait_for_database
 from dataset import Columns, Part, Wave, chunk_values, experiment_id, tsv_chunk

@@ -3,6 +3,7 @@ and which statement of the migration MariaDB is running."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -10,7 +11,9 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+import mysql.connector
 import pika
+import pika.exceptions
 
 from bench_settings import BENCH_DATABASE, connect
 from mymonit.config import Settings
@@ -68,14 +71,26 @@ class Sampler:
         return self
 
     def _run(self) -> None:
+        while not self._done.is_set():
+            try:
+                self._sample_until_done()
+            except (mysql.connector.Error, pika.exceptions.AMQPError, OSError) as error:  # a server restart
+                print(f"  (sampler: {error}; reconnecting)", flush=True)
+                self._done.wait(2.0)
+
+    def _sample_until_done(self) -> None:
         database = connect(self._settings)
-        channel = pika.BlockingConnection(connection_parameters(self._settings)).channel()
         try:
-            while not self._done.wait(self._every):
-                self.samples.append(self._sample(database, channel))
+            channel = pika.BlockingConnection(connection_parameters(self._settings)).channel()
+            try:
+                while not self._done.wait(self._every):
+                    self.samples.append(self._sample(database, channel))
+            finally:
+                with contextlib.suppress(pika.exceptions.AMQPError):
+                    channel.connection.close()
         finally:
-            channel.connection.close()
-            database.close()
+            with contextlib.suppress(mysql.connector.Error):
+                database.close()
 
     def _sample(self, database: Any, channel: Any) -> Sample:
         phase = self.phase
@@ -116,3 +131,18 @@ def _statement(database: Any) -> str:
         if any(text.startswith(prefix) for text in running):
             return name
     return BETWEEN
+
+
+def report(spans: list[Span], seconds: float, rows: int) -> None:
+    print(f"\nmigration 0004 on {rows:,} measures: {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
+    if not spans:
+        return
+    before = next((s.rate for s in spans if s.phase == "before"), 0.0)
+    print(f"\n{'phase':<42}{'seconds':>9}{'measures/s':>12}{'× before':>10}{'max queue':>11}")
+    for span in spans:
+        ratio = f"{span.rate / before:>9.2f}×" if before else f"{'':>10}"
+        print(f"{span.phase:<42}{span.seconds:>9.1f}{span.rate:>12,.0f}{ratio}{span.max_depth:>11,}")
+    during = [s for s in spans if s.phase not in {"warm-up", "before", "after", "drain"}]
+    total = sum(s.seconds for s in during)
+    rate = sum(s.measures for s in during) / total if total else 0.0
+    print(f"{'the whole migration':<42}{total:>9.1f}{rate:>12,.0f}{rate / before if before else 0:>9.2f}×")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from mymonit.storage.session import Connection
 
@@ -12,13 +12,14 @@ COLUMNS = ("id", "select_type", "table", "type", "possible_keys", "key", "key_le
 
 
 def explain(connection: Connection, title: str, sql: str, params: tuple[Any, ...],
-            expected_keys: set[str]) -> list[str]:
-    """Print the plan of one query; returns the WARNING lines (also printed)."""
-    cursor = connection.cursor(dictionary=True)
+            expected_keys: set[str], max_rows: int | None = None) -> list[str]:
+    """Print the plan of one query; returns the WARNING lines (also printed). `max_rows`: the most
+    rows (index entries) the executed plan may read from any table, as ANALYZE counts them."""
+    cursor: Any = cast(Any, connection).cursor(dictionary=True)  # the driver's own cursor: rows as dicts
     cursor.execute("EXPLAIN " + sql, params)
-    rows: list[dict[str, Any]] = cursor.fetchall()  # type: ignore[assignment]  # dictionary=True rows
+    rows: list[dict[str, Any]] = cursor.fetchall()
     cursor.execute("ANALYZE FORMAT=JSON " + sql, params)
-    analyzed = json.loads(str(cursor.fetchall()[0]["ANALYZE"]))  # type: ignore[call-overload]  # as above
+    analyzed = json.loads(str(cursor.fetchall()[0]["ANALYZE"]))
     cursor.close()
 
     print(f"\n{title}")
@@ -28,9 +29,13 @@ def explain(connection: Connection, title: str, sql: str, params: tuple[Any, ...
     print("  " + " | ".join(c.ljust(widths[c]) for c in COLUMNS))
     for row in rows:
         print("  " + " | ".join(str(row.get(c)).ljust(widths[c]) for c in COLUMNS))
+    read = []
     for table in _tables(analyzed):
         print("  ANALYZE:", _facts(table, analyzed))
-    return _warnings(title, rows, expected_keys)
+        read.append(float(table.get("r_rows") or 0))
+    too_many = [f"WARNING: {title}: read {r:,.0f} rows, more than the {max_rows:,} it returns at most"
+                for r in read if max_rows is not None and r > max_rows]
+    return _warnings(title, rows, expected_keys, too_many)
 
 
 def _tables(node: Any) -> Iterator[dict[str, Any]]:
@@ -63,8 +68,8 @@ def _facts(table: dict[str, Any], plan: dict[str, Any]) -> str:
     return ", ".join(facts)
 
 
-def _warnings(title: str, rows: list[dict[str, Any]], expected_keys: set[str]) -> list[str]:
-    warnings = []
+def _warnings(title: str, rows: list[dict[str, Any]], expected_keys: set[str], found: list[str]) -> list[str]:
+    warnings = list(found)
     for row in rows:
         extra = str(row.get("Extra") or "")
         if row.get("type") == "ALL":
@@ -72,10 +77,11 @@ def _warnings(title: str, rows: list[dict[str, Any]], expected_keys: set[str]) -
         if row.get("key") not in expected_keys:
             warnings.append(f"WARNING: {title}: uses index {row.get('key')}, expected one of {sorted(expected_keys)}")
         # The primary key is the clustered index: its range holds the rows themselves.
-        if "Using index" not in extra and row.get("key") != "PRIMARY":
+        if "Using index" not in extra.split("; ") and row.get("key") != "PRIMARY":  # not "Using index condition"
             warnings.append(f"WARNING: {title}: not covering (no 'Using index'): the rows are read from the table")
     for line in warnings:
         print("  " + line)
     if not warnings:
-        print(f"  OK: index {rows[0].get('key')}, covering or clustered, no full table scan")
+        print(f"  OK: index {rows[0].get('key')}, covering or clustered, no full table scan, no row read beyond the"
+              " result")
     return warnings

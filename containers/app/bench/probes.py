@@ -17,12 +17,12 @@ from flask.testing import FlaskClient
 
 from api_clients import ApiClients
 from bench_settings import connect
-from dataset import EXPERIMENTS, SERIES, Layout
+from dataset import EXPERIMENTS, TYPES, Layout
 from mymonit.api.responses import iso
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.cursors import decode_cursor
-from mymonit.domain.model import User
+from mymonit.domain.model import Caller
 from mymonit.domain.queries import AggregateQuery, MeasureQuery, Order, TimeRange
 from mymonit.services.measures import MIN_BUCKET, MeasureFilter
 from mymonit.storage.measures import aggregate_sql, page_sql
@@ -50,12 +50,12 @@ class Targets:
     def of(cls, container: Container, layout: Layout) -> Targets:
         experiment = container.experiment_repository().by_name(EXPERIMENTS[len(EXPERIMENTS) // 2])
         assert experiment is not None
-        seconds = min(AGGREGATE_ROWS, layout.rows_per_experiment) // len(SERIES)
+        seconds = min(AGGREGATE_ROWS, layout.rows_per_experiment) // len(TYPES)
         start = layout.moment((layout.seconds - seconds) // 2)
         hertz = container.measure_type_service().type_id("hertz")
         assert hertz is not None
         return cls(experiment.experiment_id, layout.moment(layout.seconds // 2), start,
-                   start + timedelta(seconds=seconds), seconds * len(SERIES), hertz)
+                   start + timedelta(seconds=seconds), seconds * len(TYPES), hertz)
 
     def page_url(self, **extra: str) -> str:
         return f"/measures/{self.experiment_id}?" + urlencode({"from": iso(self.middle), "limit": PAGE, **extra})
@@ -134,7 +134,7 @@ def resolve_paths(targets: Targets, client: FlaskClient, headers: dict[str, str]
         "aggregate 1000 buckets": targets.aggregate_url(),
     }
     aggregate = targets.aggregate_query()
-    buckets = BUCKETS * len(SERIES)
+    buckets = BUCKETS * len(TYPES)
     sql = {
         "page from the middle": page_sql(targets.page_query()),
         "page after a cursor": page_sql(cursor_query(targets, link)),
@@ -164,7 +164,7 @@ def build_probes(paths: Paths, bare: BareDriver, api: ApiClients, layers: list[P
     return probes
 
 
-def layer_probes(container: Container, targets: Targets, actor: User) -> list[Probe]:
+def layer_probes(container: Container, targets: Targets, actor: Caller) -> list[Probe]:
     """Our code below Flask, for the page from the middle: where between driver and API the time goes."""
     reader = container.measure_reader()
     service = container.measure_service()

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import requests
 
@@ -51,7 +51,7 @@ class Background:
         self._log = Path(tempfile.mkstemp(prefix=f"mymonit-bench-{Path(args[0]).stem}-", suffix=".log")[1])
         self._process: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> Background:
+    def __enter__(self) -> Self:
         with self._log.open("wb") as log:
             self._process = subprocess.Popen(self._command, env=self._env,  # noqa: S603  # our own commands
                                              stdout=log, stderr=subprocess.STDOUT)
