@@ -1,4 +1,4 @@
-"""Migration benchmark: migration 0004 (series) on the 10-million-row bench table, a consumer inserting meanwhile.
+"""Migration benchmark: migrations 0004-0006 (series) on the 10-million-row bench table, a consumer inserting meanwhile.
 
     cd containers/app && ../../.venv/bin/python bench/migration.py [--rows 10000000] [--ingest-rate 2000]
         [--batch 100] [--before 30] [--after 15] [--no-ingest]

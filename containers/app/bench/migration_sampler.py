@@ -19,7 +19,7 @@ from bench_settings import BENCH_DATABASE, connect
 from mymonit.config import Settings
 from mymonit.ingest.broker import connection_parameters
 
-# The migration's statements, by how their text starts, named for the report.
+# The migrations' statements, by how their text starts (blanks folded), named for the report.
 STATEMENTS = (
     ("CREATE TABLE IF NOT EXISTS series", "create the series table"),
     ("ALTER TABLE measures ADD COLUMN", "add series_id (instant)"),
@@ -27,6 +27,7 @@ STATEMENTS = (
     ("INSERT IGNORE INTO series", "create the default series"),
     ("SELECT COUNT(*) FROM measures FORCE", "backfill: count series 0"),
     ("UPDATE measures FORCE INDEX", "backfill: move rows, 20,000 a statement"),
+    ("ALTER TABLE measures DROP INDEX", "0006: rebuild ix_measures_series_ts with the type, drop the type's (online)"),
 )
 BETWEEN = "between statements"
 _RUNNING = ("SELECT LEFT(INFO, 40) FROM information_schema.PROCESSLIST"
@@ -125,7 +126,7 @@ class Sampler:
 def _statement(database: Any) -> str:
     cursor = database.cursor()
     cursor.execute(_RUNNING, (BENCH_DATABASE,))
-    running = [str(row[0]) for row in cursor.fetchall()]
+    running = [" ".join(str(row[0]).split()) for row in cursor.fetchall()]
     cursor.close()
     for prefix, name in STATEMENTS:
         if any(text.startswith(prefix) for text in running):

@@ -25,7 +25,8 @@ from mymonit.domain.cursors import decode_cursor
 from mymonit.domain.model import Caller
 from mymonit.domain.queries import AggregateQuery, MeasureQuery, Order, TimeRange
 from mymonit.services.measures import MIN_BUCKET, MeasureFilter
-from mymonit.storage.measures import aggregate_sql, page_sql
+from mymonit.storage.database import Database
+from mymonit.storage.measure_sql import MOST_MERGED, MOST_SCANNED, aggregate_sql, page_sql, read_scope
 from mymonit.storage.session import Connection
 from timing import Probe
 
@@ -122,7 +123,12 @@ class Paths:
     expect_rows: dict[str, int]
 
 
-def resolve_paths(targets: Targets, client: FlaskClient, headers: dict[str, str]) -> Paths:
+def bare_page_sql(database: Database, query: MeasureQuery) -> tuple[str, tuple[Any, ...]]:
+    """The page's SQL as our reader sends it, for the series the reader finds (that lookup is ours)."""
+    return page_sql(query, database.run(lambda c: read_scope(c, query, MOST_MERGED)))
+
+
+def resolve_paths(targets: Targets, client: FlaskClient, headers: dict[str, str], database: Database) -> Paths:
     first = client.get(targets.page_url(), headers=headers)
     if first.status_code != 200:
         raise RuntimeError(f"the first page answered {first.status_code}: {first.get_data(as_text=True)[:300]}")
@@ -134,12 +140,13 @@ def resolve_paths(targets: Targets, client: FlaskClient, headers: dict[str, str]
         "aggregate 1000 buckets": targets.aggregate_url(),
     }
     aggregate = targets.aggregate_query()
+    scope = database.run(lambda c: read_scope(c, aggregate, MOST_SCANNED))
     buckets = BUCKETS * len(TYPES)
     sql = {
-        "page from the middle": page_sql(targets.page_query()),
-        "page after a cursor": page_sql(cursor_query(targets, link)),
-        "page ?measure=hertz": page_sql(targets.page_query(targets.hertz)),
-        "aggregate 1000 buckets": aggregate_sql(aggregate),
+        "page from the middle": bare_page_sql(database, targets.page_query()),
+        "page after a cursor": bare_page_sql(database, cursor_query(targets, link)),
+        "page ?measure=hertz": bare_page_sql(database, targets.page_query(targets.hertz)),
+        "aggregate 1000 buckets": aggregate_sql(aggregate, scope),
     }
     expect = dict.fromkeys(sql, PAGE + 1) | {"aggregate 1000 buckets": buckets}
     return Paths(urls, sql, expect)

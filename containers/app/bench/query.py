@@ -143,7 +143,8 @@ def run_timings(container: Container, targets: Targets, args: argparse.Namespace
     caller = bench_scientist(container, experiment_ids)
     actor = container.user_service().resolve(UID)
     client = create_app(api_parts(container)).test_client()
-    paths = with_sensor_page(resolve_paths(targets, client, caller.headers), SensorPage.of(container))
+    paths = resolve_paths(targets, client, caller.headers, container.database())
+    paths = with_sensor_page(paths, SensorPage.of(container))
     bare = BareDriver(container.settings())
     layers = layer_probes(container, targets, actor)
     print(f"\ntimings: experiment {targets.experiment_id}, page of 1000 from {targets.middle:%Y-%m-%d %H:%M:%S}Z;"
@@ -182,8 +183,8 @@ def show_plans(container: Container, paths: Paths) -> list[str]:
     wanted = {
         "page from the middle": {"PRIMARY"},
         "page after a cursor": {"PRIMARY"},
-        "page ?measure=hertz": {"ix_measures_experiment_type_ts"},
-        "aggregate 1000 buckets": {"PRIMARY", "ix_measures_experiment_type_ts"},
+        "page ?measure=hertz": {INDEX},
+        "aggregate 1000 buckets": {INDEX},
         SENSOR_QUERY: {INDEX},
     }
     warnings = []

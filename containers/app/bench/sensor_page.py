@@ -20,7 +20,7 @@ from mymonit.api.responses import iso
 from mymonit.container import Container
 from mymonit.domain.queries import MeasureQuery, Order, TimeRange
 from mymonit.domain.series import Labels
-from mymonit.storage.measures import page_sql
+from mymonit.storage.measure_sql import page_sql
 from probes import PAGE, Paths
 
 QUERY = "page ?sensor= (1 of 100)"
@@ -74,5 +74,6 @@ class SensorPage:
 
 def with_sensor_page(paths: Paths, page: SensorPage) -> Paths:
     """`paths` and the sensor page: its URL, its bare SQL and the rows that SQL returns."""
-    return replace(paths, urls={**paths.urls, QUERY: page.url()}, sql={**paths.sql, QUERY: page_sql(page.query())},
+    sql = page_sql(page.query(), (page.series_id,))
+    return replace(paths, urls={**paths.urls, QUERY: page.url()}, sql={**paths.sql, QUERY: sql},
                    expect_rows={**paths.expect_rows, QUERY: PAGE + 1})

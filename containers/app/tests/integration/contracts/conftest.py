@@ -8,14 +8,16 @@ either side, and can compare whole listings.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pytest
 
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.model import MeasureType
+from mymonit.ingest.ports import NewMeasure
 from mymonit.storage.session import Connection
 from tests.integration.contracts.contract_world import Storage
 from tests.support.databases import drop_database, recreate_database
@@ -45,6 +47,12 @@ def contract_container(settings: Settings) -> Iterator[Container]:
     drop_database(settings, name)
 
 
+# A series named by its id, as the consumer would have made it (series 0 is the upgrade's, never
+# made); labelled by its id, so each has an identity of its own.
+_SERIES = ("INSERT IGNORE INTO series (series_id, experiment_id, type_id, sensor, identity_hash)"
+           " VALUES (%s, %s, %s, %s, %s)")
+
+
 def _empty(connection: Connection) -> None:
     with connection.transaction() as cursor:
         for table in ("measures", "user_experiments", "users", "experiments"):  # children first
@@ -55,8 +63,14 @@ def mariadb_world(container: Container) -> Storage:
     """The MariaDB adapters over the session's database, emptied."""
     container.database().run(_empty)
     c = container
+
+    def make_series(measures: Iterable[NewMeasure]) -> None:
+        named = sorted({(m.series_id, m.experiment_id, m.type_id) for m in measures if 0 < m.series_id < 2**32})
+        rows = [(*row, f"s{row[0]}", hashlib.sha256(str(row[0]).encode()).digest()[:16]) for row in named]
+        container.database().run(lambda connection: [connection.execute(_SERIES, row) for row in rows])
+
     return Storage(c.user_repository(), c.experiment_repository(), c.association_repository(),
-                   c.measure_type_repository(), c.measure_reader(), c.measure_writer())
+                   c.measure_type_repository(), c.measure_reader(), c.measure_writer(), make_series)
 
 
 def fake_world() -> Storage:

@@ -16,6 +16,7 @@ import pytest
 from mymonit.domain.model import Bucket, Experiment
 from mymonit.domain.queries import DEFAULT_PAGE, AggregateQuery, Cursor, MeasureQuery, MeasureRow, Order, TimeRange
 from mymonit.domain.timestamps import iso_utc, parse_iso_utc
+from mymonit.storage.measure_sql import MOST_MERGED
 from tests.integration.contracts.contract_world import Storage, a_measure
 from tests.unit.builders import T0
 
@@ -106,7 +107,7 @@ def test_a_page_keeps_to_its_experiment_measure_type_series_and_half_open_range(
         a_measure(vibrations, T0 + MINUTE, key=4),  # its end: out
         a_measure(vibrations, T0, key=5, type_id=NEWTON, series_id=2),
         a_measure(vibrations, T0, key=6, series_id=3),
-        a_measure(other, T0, key=7),
+        a_measure(other, T0, key=7, series_id=9),
     )
     hertz = query(vibrations, within=TimeRange(T0, T0 + MINUTE), type_id=10)
 
@@ -116,6 +117,42 @@ def test_a_page_keeps_to_its_experiment_measure_type_series_and_half_open_range(
     assert [(r.key, r.series_id) for r in storage.reader.page(query(vibrations, type_id=NEWTON)).rows] == [(5, 2)]
     assert [r.key for r in storage.reader.page(query(vibrations, within=TimeRange(start=T0 + MINUTE))).rows] == [4]
     assert [r.key for r in storage.reader.page(query(vibrations, within=TimeRange(end=T0))).rows] == [1]
+
+
+@pytest.mark.parametrize("series", [3, MOST_MERGED + 1], ids=["its series merged", "more series than merged"])
+@pytest.mark.parametrize("order", list(Order))
+def test_a_measure_types_pages_walk_the_rows_of_all_its_series_and_of_none_yet_in_time_then_key_order(
+    storage: Storage, vibrations: Experiment, series: int, order: Order,
+) -> None:
+    made = [a_measure(vibrations, T0 + (i % 4) * US, float(i), key=i, series_id=1 + i % series)
+            for i in range(2 * series)]
+    made.append(a_measure(vibrations, T0 + US, key=1_000, series_id=0))  # stored before series, not yet moved
+    made.append(a_measure(vibrations, T0 + US, key=1_001, type_id=NEWTON, series_id=0))  # another type's
+    made.append(a_measure(vibrations, T0, key=1_002, type_id=NEWTON, series_id=series + 1))
+    storage.store(*made)
+    hertz = sorted((m.micros, m.dedup_key) for m in made if m.type_id == 10)
+    expected = [key for _, key in (hertz if order is Order.ASC else hertz[::-1])]
+
+    keys, after = [], None
+    while True:
+        page = storage.reader.page(query(vibrations, type_id=10, limit=2, order=order, after=after))
+        keys += [r.key for r in page.rows]
+        if (after := page.next_cursor) is None:
+            break
+
+    assert keys == expected
+
+
+def test_a_measure_types_buckets_count_the_rows_of_all_its_series_and_of_none_yet(
+    storage: Storage, vibrations: Experiment,
+) -> None:
+    storage.store(a_measure(vibrations, T0, 1.0, key=1, series_id=1),
+                  a_measure(vibrations, T0, 3.0, key=2, series_id=2),
+                  a_measure(vibrations, T0, 5.0, key=3, series_id=0),
+                  a_measure(vibrations, T0, 7.0, key=4, type_id=NEWTON, series_id=0))
+    hertz = AggregateQuery(vibrations.experiment_id, T0, T0 + MINUTE, MINUTE, type_id=10)
+
+    assert storage.reader.aggregate(hertz, {10: "hertz"}) == [Bucket("hertz", T0, 3, 1.0, 5.0, 3.0)]
 
 
 def test_a_series_choice_that_matched_no_series_reads_nothing(
