@@ -21,7 +21,7 @@ import requests
 
 from api_load_cpu import CpuMeter, describe, machine, tree
 from api_load_stack import TLS_DIR, Nginx
-from api_load_wrk import run_wrk, wrk_path
+from api_load_wrk import LoadResult, run_wrk, wrk_path
 from bench_settings import load_bench_settings
 from dataset import EXPERIMENTS
 from serve_process import Background, free_port
@@ -60,7 +60,8 @@ def serve(kind: str, port: int) -> None:
     api_server(settings, f"api_floor:{kind}_factory").serve()
 
 
-def measure(kind: str, args: argparse.Namespace) -> float:
+def measure_floor(kind: str, connections: int, duration: int) -> LoadResult:
+    """wrk on one floor's app served as `mymonit serve` serves the API, behind the same nginx."""
     port = free_port()
     with Background(__file__, "--serve", kind, "--port", str(port), program=sys.executable,
                     ready_url=f"http://127.0.0.1:{port}/experiments/", timeout=30) as server, Nginx(port) as proxy:
@@ -68,10 +69,10 @@ def measure(kind: str, args: argparse.Namespace) -> float:
         meter = CpuMeter({"server (granian)": lambda: tree(server.pid), "nginx": lambda: tree(proxy.pid)})
         meter.start()
         result = run_wrk(f"{kind} floor", proxy.base_url + "/experiments/", {},
-                         connections=args.connections, duration=args.duration)
+                         connections=connections, duration=duration)
         print(result.row(), flush=True)
         print(describe(meter.stop(), result.requests, result.seconds), flush=True)
-        return result.rate
+        return result
 
 
 def main() -> int:
@@ -86,7 +87,7 @@ def main() -> int:
         return 0
     wrk_path()
     print(f"serving-stack floor: {machine()}; {len(BODY)}-byte JSON body, nginx TLS in front")
-    rates = {kind: measure(kind, args) for kind in ("bare", "flask")}
+    rates = {kind: measure_floor(kind, args.connections, args.duration).rate for kind in ("bare", "flask")}
     for kind, rate in rates.items():
         print(f"{kind} floor: {rate:,.0f} req/s = {rate / TARGET_RATE:.2f}× the API target of {TARGET_RATE:,.0f}")
     return 0

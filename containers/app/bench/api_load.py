@@ -1,24 +1,28 @@
-"""Load benchmark of the API through nginx TLS: many clients at once, idle and while ingesting.
+"""Load benchmark of the API through nginx TLS, its figures as ratios of baselines of the same run.
 
     cd containers/app && ../../.venv/bin/python bench/api_load.py [--duration 30] [--connections 64]
+        [--workers N] [--skip-ingest] [--ingest-rate 50000] [--api-nice N]
 
 Needs ./run-infra.sh (MariaDB, RabbitMQ, Auth Emulator) and the certificates of ./run.sh
 (.run/tls), Debian's nginx and wrk. It starts its own `mymonit serve` on the bench database
 (my_monit_bench, filled by bench/query.py, or here with a small data set if empty) behind its own
 nginx rendered from the project's template, so the demo stack is neither measured nor disturbed.
 
-Two rounds of wrk (C, epoll, keep-alive, HTTP/1.1 over TLS), each `--duration` seconds with
-`--connections` connections and a valid token: GET /experiments/ and GET of a 1000-row measures
-page. Round 1 with nothing else running; round 2 while `mymonit consume` stores what
-`mymonit publish synthetic` sends as fast as it can (skipped, with the reason, when the service
-has no such commands yet). Prints requests/s, p50/p90/p99 latency and errors (any socket error,
-timeout or non-2xx answer), and the CPU per request of each process group (in round 2 the broker,
-the consumer and the adapter too); exits 1 on any error.
+wrk (C, epoll, keep-alive, HTTP/1.1 over TLS) drives each path for `--duration` seconds on
+`--connections` connections with a valid token, in this order:
 
-On one 2-core machine the ingest path (broker, consumer, and the adapter, which would run
-elsewhere in production) takes the CPU the API would otherwise use. `--ingest-nice 19` runs round 2
-with those processes at that niceness (the broker's restored afterwards), so the API is served
-first and ingest gets what is left: it shows what CPU priority buys, not the API at equal footing.
+1. the Flask floor (bench/api_floor.py): the same JSON body as `GET /experiments/` from a bare
+   Flask view under the same granian and nginx, the baseline of the API's own cost;
+2. round 1, idle: `GET /experiments/` and a 1000-row measures page;
+3. ingest alone: `mymonit consume` storing what `mymonit publish synthetic` sends as fast as it
+   can, for `--duration` seconds with no reads, the baseline of ingest;
+4. round 2: both paths again while ingest goes on, and the measures/s stored meanwhile.
+
+Prints requests/s, p50/p90/p99 latency, errors (any socket error, timeout or non-2xx answer) and
+the CPU per request of each process group (in round 2 the broker, the consumer and the adapter
+too), then the targets as ratios: the API idle of the floor, reads and ingest under load each of
+its own rate alone. Exits 1 on any error. The API runs at `REST_NICE` (the service's setting,
+`--api-nice` to try another); the adapter, which would run elsewhere in production, at 0.
 """
 
 from __future__ import annotations
@@ -30,23 +34,27 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import requests
 
-from api_load_cpu import CpuMeter, describe, machine, named, renice, tree
-from api_load_stack import INGEST_ENV, TLS_DIR, Nginx, cli_has
+from api_floor import measure_floor
+from api_load_cpu import CpuMeter, describe, machine, named, tree
+from api_load_ingest import Ingest
+from api_load_stack import TLS_DIR, Nginx
 from api_load_wrk import LoadResult, run_wrk, wrk_path
 from bench_settings import connect, load_bench_settings, wait_for_database
 from caller import BenchCaller, bench_scientist
 from dataset import EXPERIMENTS, Layout
 from mymonit.api.responses import iso
 from mymonit.container import Container
-from serve_process import ApiServer, Background
+from serve_process import ApiServer
 
-TARGET_RATE = 1500.0
+FLOOR_SHARE = 0.5  # GET /experiments/ idle, of the Flask floor's requests/s
 TARGET_P99_MS = 100.0
+INGEST_KEPT = 0.5  # ingest's rate under full read load, of its rate alone
+READS_KEPT = 0.4  # GET /experiments/ while ingesting, of its idle rate
 SMALL_DATASET = 100_000
 
 
@@ -59,8 +67,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ingest-rate", type=int, default=50_000,
                         help="measures/s asked of the synthetic adapter in round 2 (default 50000: as fast as it goes)")
     parser.add_argument("--skip-ingest", action="store_true", help="only the idle round")
-    parser.add_argument("--ingest-nice", type=int, default=0, choices=range(20), metavar="N",
-                        help="niceness of the broker, consumer and adapter in round 2 (default 0: equal footing)")
+    parser.add_argument("--api-nice", type=int, default=None, choices=range(20), metavar="N",
+                        help="REST_NICE of the measured API (default: the service's setting)")
     return parser.parse_args(argv)
 
 
@@ -112,60 +120,63 @@ def check_paths(base: str, paths: dict[str, str], headers: dict[str, str]) -> No
             raise SystemExit(f"the measures page has {size} rows, not 1000")
 
 
-def load_round(title: str, condition: str, base: str, paths: dict[str, str], headers: dict[str, str],
-               args: argparse.Namespace, meter: CpuMeter) -> list[LoadResult]:
-    """One wrk run per path; the results are named with `condition` (idle, while ingesting) for the verdict."""
-    print(f"\n{title}: wrk, {args.connections} connections, {args.duration} s per path")
-    results = []
+def load_round(title: str, base: str, paths: dict[str, str], headers: dict[str, str],
+               args: argparse.Namespace, meter: CpuMeter) -> dict[str, LoadResult]:
+    """One wrk run per path, by path name."""
+    print(f"\n{title}, idle: wrk, {args.connections} connections, {args.duration} s per path")
+    results = {}
     for name, path in paths.items():
         meter.start()
         result = run_wrk(name, base + path, headers, connections=args.connections, duration=args.duration)
         print(result.row(), flush=True)
         print(describe(meter.stop(), result.requests, result.seconds), flush=True)
-        results.append(dataclasses.replace(result, name=f"{name}, {condition}"))
+        results[name] = result
     return results
 
 
-def count_measures(container: Container) -> int:
-    connection = connect(container.settings())
-    try:
-        cursor = connection.cursor()
-        cursor.execute("SELECT COUNT(*) FROM measures")
-        return int(cursor.fetchone()[0])
-    finally:
-        connection.close()
+def reads_under_ingest(paths: dict[str, str], base: str, headers: dict[str, str], args: argparse.Namespace,
+                       meter_groups: dict[str, Callable[[], list[int]]], ingest: Ingest) -> list[LoadResult]:
+    """Round 2: each path's wrk run while ingest goes on, with the measures/s stored during it."""
+    print(f"\nRound 2, while ingesting: wrk, {args.connections} connections, {args.duration} s per path")
+    meter = CpuMeter({**meter_groups, "RabbitMQ": lambda: named("beam.smp"), "consumer + adapter": ingest.pids})
+    results = []
+    for name, path in paths.items():
+        meter.start()
+        result, rate = ingest.rate_while(lambda path=path, name=name: run_wrk(  # type: ignore[misc]
+            name, base + path, headers, connections=args.connections, duration=args.duration))
+        print(result.row(), flush=True)
+        print(describe(meter.stop(), result.requests, result.seconds), flush=True)
+        print(f"  ingest meanwhile: {rate:,.0f} measures/s", flush=True)
+        results.append(dataclasses.replace(result, name=f"{name}, while ingesting", ingest_rate=rate))
+    return results
 
 
-@contextlib.contextmanager
-def ingesting(container: Container, rate: int, niceness: int) -> Iterator[list[int]]:
-    """`mymonit consume` and `mymonit publish synthetic` on the bench names, the broker too at
-    `niceness`; reports what got stored."""
-    env = {**INGEST_ENV, "DB_DATABASE": container.settings().DB_DATABASE}
-    before, started = count_measures(container), time.monotonic()
-    with Background("consume", env=env) as consumer, \
-            Background("publish", "synthetic", "--experiment", EXPERIMENTS[1], "--measure", "hertz",
-                       "--count", "0", "--rate", str(rate), env=env) as adapter:
-        renice([p for pid in (consumer.pid, adapter.pid) for p in tree(pid)] + named("beam.smp"), niceness)
-        try:
-            yield [consumer.pid, adapter.pid]
-        finally:
-            renice(named("beam.smp"), 0)
-        stored = count_measures(container) - before
-        seconds = time.monotonic() - started
-        print(f"  ingest meanwhile{f' (at nice {niceness})' if niceness else ''}: {stored:,} measures stored in"
-              f" {seconds:.0f} s = {stored / seconds:,.0f}/s"
-              f" (consumer {'running' if consumer.alive() else 'EXITED'},"
-              f" adapter {'running' if adapter.alive() else 'EXITED'})")
+@dataclasses.dataclass(frozen=True)
+class Figures:
+    floor: LoadResult
+    idle: dict[str, LoadResult]
+    ingest_idle: float | None = None
+    loaded: dict[str, LoadResult] = dataclasses.field(default_factory=dict)
 
 
-def verdict(results: list[LoadResult]) -> int:
+def verdict(figures: Figures) -> int:
+    """The targets of docs (bench/README.md, API load), each a ratio of figures of this run."""
+    listing, idle = "GET /experiments/", figures.idle["GET /experiments/"]
+    checks = [(f"{listing} idle ≥ {FLOOR_SHARE}× the Flask floor ({figures.floor.rate:,.0f} req/s)",
+               idle.rate / figures.floor.rate, idle.rate / figures.floor.rate >= FLOOR_SHARE),
+              (f"{listing} idle p99 < {TARGET_P99_MS:.0f} ms", idle.p99_ms, idle.p99_ms < TARGET_P99_MS)]
+    if figures.ingest_idle and listing in figures.loaded:
+        loaded = figures.loaded[listing]
+        kept = loaded.ingest_rate / figures.ingest_idle
+        checks.append((f"ingest under {listing} load ≥ {INGEST_KEPT:.0%} of its idle {figures.ingest_idle:,.0f}/s",
+                       kept, kept >= INGEST_KEPT))
+        share = loaded.rate / idle.rate
+        checks.append((f"{listing} while ingesting ≥ {READS_KEPT:.0%} of its idle rate", share, share >= READS_KEPT))
+    print("\ntargets")
+    for text, figure, met in checks:
+        print(f"  {text}: {figure:.2f} → {'met' if met else 'MISSED'}")
+    results = [figures.floor, *figures.idle.values(), *figures.loaded.values()]
     errors = sum(r.errors for r in results)
-    for result in results:
-        if result.name.startswith("GET /experiments/"):
-            rate_ok = result.rate >= TARGET_RATE and result.p99_ms < TARGET_P99_MS
-            mark = "meets" if rate_ok else "MISSES"
-            print(f"target ≥ {TARGET_RATE:,.0f} req/s and p99 < {TARGET_P99_MS:.0f} ms for {result.name}:"
-                  f" {result.rate:,.0f} req/s, p99 {result.p99_ms:.1f} ms → {mark}")
     print(f"errors: {errors}" + (" (must be 0)" if errors else ""))
     return 1 if errors else 0
 
@@ -175,39 +186,35 @@ def main(argv: list[str] | None = None) -> int:
     wrk_path()
     settings = load_bench_settings()
     wait_for_database(settings)
+    nice = settings.REST_NICE if args.api_nice is None else args.api_nice
     print(f"MyMONIT API load benchmark on {platform.node()}: {machine()}; API: {args.workers} granian workers × "
-          f"{settings.REST_THREADS} threads, nginx in front (TLS, HTTP/1.1 keep-alive from wrk)")
+          f"{settings.REST_THREADS} threads at nice {nice}, nginx in front (TLS, HTTP/1.1 keep-alive from wrk)")
     container = Container(settings=settings)
     try:
         layout, caller = bench_caller(container)
         paths = {"GET /experiments/": "/experiments/", "measures page (1000 rows)": page_path(container, layout)}
     finally:
         container.database().close()
-    with ApiServer(args.workers) as api, Nginx(api.port) as proxy:
+    print(f"\nThe Flask floor (bench/api_floor.py): wrk, {args.connections} connections, {args.duration} s")
+    floor = measure_floor("flask", args.connections, args.duration)
+    with ApiServer(args.workers, env={"REST_NICE": str(nice)}) as api, Nginx(api.port) as proxy:
         check_paths(proxy.base_url, paths, caller.headers)
         groups = {"API (granian)": lambda: tree(api.pid), "nginx": lambda: tree(proxy.pid),
                   "MariaDB": lambda: named("mariadbd", "mysqld")}
-        meter = CpuMeter(groups)
-        results = load_round("Round 1", "idle", proxy.base_url, paths, caller.headers, args, meter)
+        idle = load_round("Round 1", proxy.base_url, paths, caller.headers, args, CpuMeter(groups))
+        figures = Figures(floor, idle)
         if args.skip_ingest:
             print("\nRound 2 skipped (--skip-ingest)")
-        elif not (cli_has("consume") and cli_has("publish", "synthetic")):
-            print("\nRound 2 (while ingesting) SKIPPED: this version of the service has no `mymonit consume`"
-                  " and `mymonit publish synthetic` yet")
         else:
-            container = Container(settings=settings)
-            try:
-                with ingesting(container, args.ingest_rate, args.ingest_nice) as ingest_pids:
-                    time.sleep(3)  # let the consumer reach its pace
-                    # The ingest processes and the broker share the cores too: count them.
-                    meter = CpuMeter({**groups, "RabbitMQ": lambda: named("beam.smp"),
-                                      "consumer + adapter": lambda: [p for pid in ingest_pids for p in tree(pid)]})
-                    condition = "while ingesting" + (f" at nice {args.ingest_nice}" if args.ingest_nice else "")
-                    results += load_round("Round 2", condition, proxy.base_url, paths, caller.headers, args, meter)
-            finally:
-                container.database().close()
+            with Ingest(settings.DB_DATABASE, rate=args.ingest_rate) as ingest:
+                print(f"\nIngest alone for {args.duration} s:", end=" ", flush=True)
+                _, alone = ingest.rate_while(lambda: time.sleep(args.duration))
+                print(f"{alone:,.0f} measures/s")
+                loaded = reads_under_ingest(paths, proxy.base_url, caller.headers, args, groups, ingest)
+            figures = dataclasses.replace(figures, ingest_idle=alone,
+                                          loaded={r.name.split(",")[0]: r for r in loaded})
     print()
-    return verdict(results)
+    return verdict(figures)
 
 
 if __name__ == "__main__":

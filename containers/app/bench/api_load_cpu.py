@@ -8,7 +8,6 @@ includes whatever else uses the server meanwhile.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import resource
 from collections.abc import Callable, Iterable, Mapping
@@ -103,14 +102,3 @@ def describe(shares: list[CpuShare], requests: int, seconds: float) -> str:
     return (f"    CPU per request (ms): {parts}; total {total / requests * 1000:.2f}"
             f" ({total / seconds:.2f} of {os.cpu_count()} cores busy)")
 
-
-def renice(pids: list[int], niceness: int) -> None:
-    """Set the niceness of every thread of `pids` (threads started later inherit their creator's)."""
-    for pid in pids:
-        try:
-            tasks = [int(task.name) for task in Path(f"/proc/{pid}/task").iterdir()]
-        except OSError:
-            continue
-        for task in tasks:
-            with contextlib.suppress(ProcessLookupError):
-                os.setpriority(os.PRIO_PROCESS, task, niceness)

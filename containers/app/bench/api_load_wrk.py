@@ -39,6 +39,7 @@ class LoadResult:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    ingest_rate: float = 0.0  # measures/s stored during the run, when ingest ran meanwhile
 
     @property
     def rate(self) -> float:
@@ -53,7 +54,7 @@ class LoadResult:
 def wrk_path() -> str:
     path = shutil.which("wrk")
     if path is None:
-        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+        raise SystemExit("wrk is not installed: containers/app/bench/install-tools.sh installs it")
     return path
 
 

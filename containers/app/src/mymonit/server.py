@@ -39,6 +39,7 @@ PROPAGATE_TO_ROOT: Final = {
 
 def serve(settings: Settings) -> None:
     """Blocks until granian is stopped (SIGTERM/SIGINT stop it gracefully)."""
+    os.nice(settings.REST_NICE)  # before the workers fork: they inherit it
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="mymonit-metrics-"))
     api_server(settings, f"{__name__}:worker_app").serve()
 
