@@ -20,8 +20,8 @@ _CALLER = (
     " FROM users u"
     " LEFT JOIN user_experiments ue ON ue.user_id = u.user_id"
     " LEFT JOIN experiments e ON e.experiment_id = ue.experiment_id"
-    " WHERE u.username = %s AND u.erased_at IS NULL ORDER BY e.experiment_id"
-)
+    " WHERE u.username = %s AND u.erased_at IS NULL"
+)  # ordered here, not by MariaDB: its ORDER BY over the outer join made a temporary table per request
 _KEY_FIELDS = {"PRIMARY": "user_id", "uq_users_username": "username", "uq_users_email": "email"}
 
 
@@ -52,7 +52,8 @@ class MySqlUserRepository:
         if not rows:
             return None
         user = _user(rows[0])
-        experiments = tuple(Experiment(int(row[6]), str(row[7])) for row in rows if row[6] is not None)
+        granted = sorted((int(row[6]), str(row[7])) for row in rows if row[6] is not None)
+        experiments = tuple(Experiment(experiment_id, name) for experiment_id, name in granted)
         return Caller.of(user, experiments)
 
     def all(self) -> list[User]:
