@@ -96,7 +96,9 @@ class OlderConsumer:
         return int(self.metrics.stored._value.get() + self.metrics.duplicates._value.get())  # noqa: SLF001
 
     def counter(self, name: str) -> int:
-        return int(getattr(self.metrics, name)._value.get())  # noqa: SLF001
+        """A counter's total over all its labels (`failures` has one per component)."""
+        families = getattr(self.metrics, name).collect()
+        return int(sum(s.value for family in families for s in family.samples if s.name.endswith("_total")))
 
     def alive(self) -> bool:
         return self._thread.is_alive()
