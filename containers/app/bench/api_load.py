@@ -135,11 +135,11 @@ def load_round(title: str, base: str, paths: dict[str, str], headers: dict[str, 
 
 
 def reads_under_ingest(paths: dict[str, str], base: str, headers: dict[str, str], args: argparse.Namespace,
-                       meter_groups: dict[str, Callable[[], list[int]]], ingest: Ingest) -> list[LoadResult]:
-    """Round 2: each path's wrk run while ingest goes on, with the measures/s stored during it."""
+                       meter_groups: dict[str, Callable[[], list[int]]], ingest: Ingest) -> dict[str, LoadResult]:
+    """Round 2: each path's wrk run while ingest goes on, with the measures/s stored during it, by path name."""
     print(f"\nRound 2, while ingesting: wrk, {args.connections} connections, {args.duration} s per path")
     meter = CpuMeter({**meter_groups, "RabbitMQ": lambda: named("beam.smp"), "consumer + adapter": ingest.pids})
-    results = []
+    results = {}
     for name, path in paths.items():
         meter.start()
         result, rate = ingest.rate_while(lambda path=path, name=name: run_wrk(  # type: ignore[misc]
@@ -147,7 +147,7 @@ def reads_under_ingest(paths: dict[str, str], base: str, headers: dict[str, str]
         print(result.row(), flush=True)
         print(describe(meter.stop(), result.requests, result.seconds), flush=True)
         print(f"  ingest meanwhile: {rate:,.0f} measures/s", flush=True)
-        results.append(dataclasses.replace(result, name=f"{name}, while ingesting", ingest_rate=rate))
+        results[name] = dataclasses.replace(result, ingest_rate=rate)
     return results
 
 
@@ -211,8 +211,7 @@ def main(argv: list[str] | None = None) -> int:
                 _, alone = ingest.rate_while(lambda: time.sleep(args.duration))
                 print(f"{alone:,.0f} measures/s")
                 loaded = reads_under_ingest(paths, proxy.base_url, caller.headers, args, groups, ingest)
-            figures = dataclasses.replace(figures, ingest_idle=alone,
-                                          loaded={r.name.split(",")[0]: r for r in loaded})
+            figures = dataclasses.replace(figures, ingest_idle=alone, loaded=loaded)
     print()
     return verdict(figures)
 

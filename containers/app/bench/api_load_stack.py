@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from bench_settings import ROOT
-from serve_process import MYMONIT, free_port
+from serve_process import free_port
 
 TLS_DIR = ROOT / ".run" / "tls"
 TEMPLATE = ROOT / "containers" / "nginx" / "nginx.conf.template"
@@ -90,8 +90,3 @@ def _worker_user() -> str:
         return name
     return "nobody"
 
-
-def cli_has(*command: str) -> bool:
-    """Does the installed service have this subcommand (e.g. "publish", "synthetic")?"""
-    done = subprocess.run([MYMONIT, *command, "--help"], capture_output=True, check=False)  # noqa: S603
-    return done.returncode == 0

@@ -57,9 +57,9 @@ def page_sql(query: MeasureQuery, scope: Scope) -> tuple[str, tuple[Any, ...]]:
                 (SQL_FORMAT, *params, rows))
     parts: list[str] = []
     params = []
+    columns = _PAGE_COLUMNS if len(scope) == 1 else "dedup_key, type_id, ts, value, series_id"  # merged: ts sorts
     for series_id in scope:
         where, part_params = _where(query, ("series_id = %s", [series_id]))
-        columns = _PAGE_COLUMNS if len(scope) == 1 else "dedup_key, type_id, ts, value, series_id"
         parts.append(f"SELECT {columns} FROM measures FORCE INDEX ({SERIES_INDEX}) WHERE {where} {order}")  # noqa: S608  # nosec B608
         params += [*part_params, rows]
     if len(parts) == 1:

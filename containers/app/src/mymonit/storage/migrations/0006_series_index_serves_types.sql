@@ -7,7 +7,7 @@
 -- keeps its name, so readers of the previous release (which force it for sensor and tag reads) are
 -- served throughout. Those readers also force the dropped type index for `?measure=` reads: they
 -- answer those with an error until they are restarted on this release (docs/deployment.md,
--- Upgrading). Re-runnable: an interrupted ALTER leaves the table as it was.
+-- Production notes). Re-runnable: an interrupted ALTER leaves the table as it was.
 ALTER TABLE measures
     DROP INDEX IF EXISTS ix_measures_series_ts,
     ADD INDEX ix_measures_series_ts (series_id, ts, dedup_key, type_id, value),
