@@ -171,7 +171,9 @@ def demo() -> None:
     """Load the demo users, experiments and measures (idempotent; never in production)."""
     from mymonit.storage.demo import load_demo
 
-    new = load_demo(_process().database())
+    process = _process()
+    new = load_demo(process.database())
+    process.access_stamp().advance()  # the demo's users and grants, to API workers remembering callers
     click.echo(f"demo data loaded ({new} new measures)")
 
 

@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     FIREBASE_PROJECT_ID: str = "demo-mymonit"
     GOOGLE_APPLICATION_CREDENTIALS: str | None = None
     AUTH_REVOCATION_TTL: float = Field(default=5.0, ge=0, le=300)
+    AUTH_CALLER_TTL: float = Field(default=30.0, ge=0, le=300)  # the most a caller is remembered (docs/design.md)
     AUTH_TOKEN_CACHE_SIZE: int = Field(default=10_000, ge=0, le=1_000_000)
     FIREBASE_AUTH_EMULATOR_HOST: str | None = None
 

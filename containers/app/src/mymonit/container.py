@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dependency_injector import containers, providers
 
+from mymonit.access_stamp import FileAccessStamp, access_stamp_path
 from mymonit.api.identity import RequestAuthenticator
 from mymonit.audit import AuditTrail, spool_directory
 from mymonit.audit.shipper import Shipper
@@ -52,6 +53,10 @@ def connection_settings(settings: Settings, statement_seconds: float = 0.0) -> C
         password=settings.DB_PASSWORD.get_secret_value(), database=settings.DB_DATABASE,
         statement_seconds=statement_seconds,
     )
+
+
+def stamp_path(settings: Settings) -> Path:
+    return access_stamp_path(settings.DB_HOST, settings.DB_PORT, settings.DB_DATABASE)
 
 
 def limits(ingest: IngestSettings) -> Limits:
@@ -112,9 +117,12 @@ class Container(containers.DeclarativeContainer):
     measure_writer = providers.Singleton(MySqlMeasureWriter, database)
     series_reader = providers.Singleton(MySqlSeriesReader, database)
 
-    user_service = providers.Singleton(UserService, user_repository)
+    access_stamp = providers.Singleton(FileAccessStamp, providers.Callable(stamp_path, settings))
+    user_service = providers.Singleton(
+        UserService, user_repository, access_stamp, caller_ttl=settings.provided.AUTH_CALLER_TTL,
+    )
     experiment_service = providers.Singleton(
-        ExperimentService, experiment_repository, association_repository, user_repository,
+        ExperimentService, experiment_repository, association_repository, user_repository, access_stamp,
     )
     measure_type_service = providers.Singleton(MeasureTypeService, measure_type_repository)
     series_service = providers.Singleton(SeriesService, series_reader, measure_type_service)

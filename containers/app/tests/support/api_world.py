@@ -78,3 +78,4 @@ class World:
         user = who.user if isinstance(who, Caller) else who
         assert user is not None
         self.container.association_repository().grant(user.user_id, experiment.experiment_id)
+        self.container.access_stamp().advance()  # as the service does: remembered callers are stale

@@ -89,6 +89,7 @@ def container(settings: Settings, ports: Ports) -> Container:
         container.measure_type_repository: ports.measure_types,
         container.measure_reader: ports.reader,
         container.series_reader: ports.series,
+        container.access_stamp: ports.stamp,
         container.token_verifier: FakeTokenVerifier(TOKENS),
         container.database: FakeDatabase(),
         container.broker_probe: lambda: True,

@@ -14,9 +14,10 @@ from mymonit.services.users import UserService
 class RequestAuthenticator:
     """Callable that returns the request's caller; raises `TokenRejected` (401) or `UnregisteredUser` (403).
 
-    The uid → user mapping and the user's associations are read on every request, in one indexed
-    query: an erased user, one whose role changed or whose association was revoked, is refused or
-    restricted from the very next request, in every worker.
+    The uid → user mapping and the user's associations come from `UserService.resolve`, which
+    remembers them only until the host's access stamp moves: an erased user, one whose role changed
+    or whose association was revoked, is refused or restricted from the very next request, in
+    every worker (docs/design.md, Authentication).
     """
 
     def __init__(self, verifier: TokenVerifier, users: UserService) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from mymonit.domain.errors import NotAScientist, NotFound, UnknownExperiment, UnknownUser
 from mymonit.domain.model import Caller, Experiment, User
 from mymonit.services.access import require_admin
-from mymonit.services.ports import AssociationRepository, ExperimentRepository, UserRepository
+from mymonit.services.ports import AccessStamp, AssociationRepository, ExperimentRepository, UserRepository
 
 
 class ExperimentService:
     def __init__(self, experiments: ExperimentRepository, associations: AssociationRepository,
-                 users: UserRepository) -> None:
+                 users: UserRepository, stamp: AccessStamp) -> None:
         self._experiments = experiments
+        self._stamp = stamp
         self._associations = associations
         self._users = users
 
@@ -39,6 +40,7 @@ class ExperimentService:
         require_admin(actor)
         before = self._existing(experiment_id)
         self._experiments.rename(experiment_id, name)
+        self._stamp.advance()
         return before, Experiment(experiment_id, name)
 
     def delete(self, actor: User, experiment_id: int) -> Experiment:
@@ -46,6 +48,7 @@ class ExperimentService:
         require_admin(actor)
         experiment = self._existing(experiment_id)
         self._experiments.delete(experiment_id)
+        self._stamp.advance()
         return experiment
 
     def associations(self, actor: User) -> dict[int, list[str]]:
@@ -61,12 +64,15 @@ class ExperimentService:
             raise UnknownUser(user_id)
         if user.is_admin:
             raise NotAScientist(user_id)
-        return self._associations.grant(user_id, experiment_id)
+        granted = self._associations.grant(user_id, experiment_id)
+        self._stamp.advance()
+        return granted
 
     def revoke(self, actor: User, experiment_id: int, user_id: str) -> None:
         require_admin(actor)
         if not self._associations.revoke(user_id, experiment_id):
             raise NotFound(f"user {user_id} is not associated with experiment {experiment_id}")
+        self._stamp.advance()
 
     def _existing(self, experiment_id: int) -> Experiment:
         experiment = self._experiments.by_id(experiment_id)

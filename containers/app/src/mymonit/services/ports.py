@@ -14,6 +14,17 @@ from mymonit.domain.queries import AggregateQuery, MeasurePage, MeasureQuery, Me
 from mymonit.domain.series import Labels, Selector, SeriesInfo
 
 
+class AccessStamp(Protocol):
+    """Moves whenever who may read what changes (a user's role, uid or erasure, an association, an
+    experiment's name or existence); a caller remembered under one value is stale under another."""
+
+    def current(self) -> int: ...
+
+    def advance(self) -> None:
+        """Called after the change committed, before its answer leaves."""
+        ...
+
+
 class UserRepository(Protocol):
     def by_id(self, user_id: str) -> User | None: ...
 

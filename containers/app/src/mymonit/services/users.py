@@ -9,7 +9,8 @@ from mymonit.domain.errors import AdminOnly, Conflict, Forbidden, UnknownUser, U
 from mymonit.domain.model import Caller, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.services.access import require_admin
-from mymonit.services.ports import UserRepository
+from mymonit.services.callers import RememberedCallers
+from mymonit.services.ports import AccessStamp, UserRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +31,17 @@ class UserChanges:
 
 
 class UserService:
-    def __init__(self, users: UserRepository) -> None:
+    """`caller_ttl`: how long a caller may be remembered at most (see `RememberedCallers`)."""
+
+    def __init__(self, users: UserRepository, stamp: AccessStamp, caller_ttl: float = 0.0) -> None:
         self._users = users
+        self._stamp = stamp
+        self._callers = RememberedCallers(users, stamp, caller_ttl)
 
     def resolve(self, uid: str) -> Caller:
         """The registered, not erased user of a verified Firebase uid, with their associations;
         raises `UnregisteredUser`."""
-        caller = self._users.caller(uid)
+        caller = self._callers.caller(uid)
         if caller is None:
             raise UnregisteredUser
         return caller
@@ -54,6 +59,7 @@ class UserService:
         require_admin(actor)
         user = User(new.user_id, Personal(new.name), Personal(new.username), Personal(new.email), new.role)
         self._users.add(user)
+        self._stamp.advance()
         return user
 
     def update(self, actor: User, user_id: str, changes: UserChanges) -> tuple[User, User]:
@@ -73,6 +79,7 @@ class UserService:
         username = changes.username or current.username.reveal() or ""
         role = changes.role or current.role
         self._users.update(user_id, name=changes.name, email=changes.email, username=username, role=role)
+        self._stamp.advance()
         return current, User(user_id, Personal(changes.name), Personal(username), Personal(changes.email), role)
 
     def erase(self, actor: User, user_id: str) -> User:
@@ -85,6 +92,7 @@ class UserService:
             return current
         at = datetime.now(UTC)
         self._users.erase(user_id, at)
+        self._stamp.advance()
         return User(user_id, Personal(None), Personal(None), Personal(None), current.role, at)
 
     def _existing(self, user_id: str) -> User:

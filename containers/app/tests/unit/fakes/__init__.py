@@ -28,11 +28,12 @@ from tests.unit.fakes.experiments import FakeAssociationRepository, FakeExperime
 from tests.unit.fakes.measures import FakeMeasureReader, FakeMeasureSink, FakeMeasureTypeRepository
 from tests.unit.fakes.series import FakeSeriesReader, FakeSeriesStore
 from tests.unit.fakes.store import InMemoryStore, StoredMeasure
-from tests.unit.fakes.system import FakeClock, FakeDatabase
+from tests.unit.fakes.system import FakeAccessStamp, FakeClock, FakeDatabase
 from tests.unit.fakes.users import FakeUserRepository
 
 __all__ = [
-    "FakeAccountStatusSource", "FakeAssociationRepository", "FakeClock", "FakeDatabase", "FakeExperimentRepository",
+    "FakeAccessStamp", "FakeAccountStatusSource", "FakeAssociationRepository", "FakeClock", "FakeDatabase",
+    "FakeExperimentRepository",
     "FakeMeasureReader", "FakeMeasureSink", "FakeMeasureTypeRepository", "FakeSeriesReader", "FakeSeriesStore",
     "FakeTokenVerifier", "FakeUserRepository",
     "InMemoryStore", "Ports", "Services", "StoredMeasure", "caller_of", "ports_over", "services_over",
@@ -49,6 +50,7 @@ class Ports:
     measure_types: MeasureTypeRepository
     reader: FakeMeasureReader  # the fake itself: tests read back the queries it was asked
     series: FakeSeriesReader = field(default_factory=FakeSeriesReader)
+    stamp: FakeAccessStamp = field(default_factory=FakeAccessStamp)
 
     @property
     def measure_reader(self) -> MeasureReader:
@@ -73,8 +75,8 @@ def services_over(ports: Ports) -> Services:
     types = MeasureTypeService(ports.measure_types)
     series = SeriesService(ports.series, types)
     return Services(
-        UserService(ports.users),
-        ExperimentService(ports.experiments, ports.associations, ports.users),
+        UserService(ports.users, ports.stamp),
+        ExperimentService(ports.experiments, ports.associations, ports.users, ports.stamp),
         types,
         MeasureService(ports.measure_reader, types, series),
         series,

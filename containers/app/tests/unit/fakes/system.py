@@ -22,3 +22,16 @@ class FakeDatabase:
 
     def ping(self) -> bool:
         return self.ready
+
+
+class FakeAccessStamp:
+    """The access stamp in memory; `advances` counts the changes announced."""
+
+    def __init__(self) -> None:
+        self.advances = 0
+
+    def current(self) -> int:
+        return self.advances
+
+    def advance(self) -> None:
+        self.advances += 1
