@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     REST_THREADS: int = Field(default=4, ge=1, le=64)
     # The API's CPU priority below the consumer's (Unix niceness added to `mymonit serve`'s): when
     # reads and ingest both want every core, ingest keeps its pace (docs/configuration.md, Priority).
-    REST_NICE: int = Field(default=15, ge=0, le=19)
+    REST_NICE: int = Field(default=10, ge=0, le=19)
     REST_MAX_BODY_BYTES: int = Field(default=64 * 1024, ge=1024)
     # MariaDB stops one statement of an API request after this long (max_statement_time); 0: never.
     REST_QUERY_SECONDS: float = Field(default=30.0, ge=0, le=3600)

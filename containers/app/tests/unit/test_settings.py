@@ -24,7 +24,7 @@ def test_defaults_apply_when_only_the_secrets_are_set(env: pytest.MonkeyPatch) -
     assert settings.DB_DATABASE == "my_monit"
     assert settings.DB_PASSWORD.get_secret_value() == "db-secret"
     assert settings.REST_QUERY_SECONDS == 30.0
-    assert settings.REST_NICE == 15  # the API below the consumer (docs/configuration.md, Priority)
+    assert settings.REST_NICE == 10  # the API below the consumer (docs/configuration.md, Priority)
 
 
 @pytest.mark.parametrize("secret", ["DB_PASSWORD", "RABBIT_PASSWORD"])
