@@ -72,15 +72,10 @@ def page_sql(query: MeasureQuery, scope: Scope) -> tuple[str, tuple[Any, ...]]:
 def aggregate_sql(query: AggregateQuery, scope: Scope) -> tuple[str, tuple[Any, ...]]:
     width_us = max(1, int(query.width / timedelta(microseconds=1)))
     start = to_db(query.start)
-    clauses = ["experiment_id = %s", "ts >= %s", "ts < %s"]
-    params: list[Any] = [start, width_us, query.experiment_id, start, to_db(query.end)]
-    if query.type_id is not None:
-        clauses.append("type_id = %s")
-        params.append(query.type_id)
-    series_clause, series_params = _series_filter(scope if scope is not None else query.series_ids)
-    if series_clause:
-        clauses.append(series_clause)
-        params += series_params
+    clauses, chosen = _chosen(query.experiment_id, query.type_id,
+                              _series_filter(scope if scope is not None else query.series_ids))
+    clauses += ["ts >= %s", "ts < %s"]
+    params: list[Any] = [start, width_us, *chosen, start, to_db(query.end)]
     index = "PRIMARY" if scope is None else SERIES_INDEX
     group, series = ("type_id, series_id", "series_id") if query.by_series else ("type_id", "NULL")
     # DIV keeps the bucket arithmetic in integers (`/` would compute DECIMALs for every row).
@@ -101,15 +96,21 @@ def _series_filter(series_ids: tuple[int, ...] | None) -> tuple[str, list[Any]]:
     return f"series_id IN ({','.join(['%s'] * len(series_ids))})", list(series_ids)
 
 
-def _where(query: MeasureQuery, series: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+def _chosen(experiment_id: int, type_id: int | None, series: tuple[str, list[Any]]) -> tuple[list[str], list[Any]]:
+    """The clauses (and their parameters) that choose the rows of a read, before its time range."""
     clauses: list[str] = ["experiment_id = %s"]
-    params: list[Any] = [query.experiment_id]
-    if query.type_id is not None:
+    params: list[Any] = [experiment_id]
+    if type_id is not None:
         clauses.append("type_id = %s")
-        params.append(query.type_id)
+        params.append(type_id)
     if series[0]:
         clauses.append(series[0])
         params += series[1]
+    return clauses, params
+
+
+def _where(query: MeasureQuery, series: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+    clauses, params = _chosen(query.experiment_id, query.type_id, series)
     if query.range.start is not None:
         clauses.append("ts >= %s")
         params.append(to_db(query.range.start))
