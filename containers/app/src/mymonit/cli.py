@@ -105,7 +105,7 @@ def run() -> None:
     # The consumer's figures join the API workers' on /metrics only if prometheus_client starts in
     # multiprocess mode, which it decides when first imported: before anything imports it.
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="mymonit-metrics-"))
-    from mymonit.ingest.forking import guard_broker_handshake_across_fork
+    from mymonit.forking import guard_connects_across_fork
     from mymonit.ingest.lifecycle import StopFlag
     from mymonit.server import serve as serve_api
 
@@ -113,7 +113,7 @@ def run() -> None:
     settings: Settings = container.settings()
     stop = StopFlag()  # granian owns the signals; its exit stops the consumer below
     listener = _listener(container, stop)
-    guard_broker_handshake_across_fork()  # granian forks its workers next to the consumer thread
+    guard_connects_across_fork()  # granian forks its workers next to the consumer thread
     consumer = threading.Thread(target=listener.run, name="mymonit-consumer", daemon=True)
     consumer.start()
     listener.ready.wait(timeout=30)  # the first workers are forked once the consumer's handshake is over

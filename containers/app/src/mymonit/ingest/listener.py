@@ -8,10 +8,10 @@ import threading
 from collections.abc import Callable
 
 from mymonit.audit import AuditEvent, Outcome
+from mymonit.forking import CONNECTING
 from mymonit.ingest.channel import ConsumerChannel
 from mymonit.ingest.consumer_parts import ConsumerParts
 from mymonit.ingest.errors import Abandoned, BrokerLost
-from mymonit.ingest.forking import CONNECTING
 from mymonit.ingest.lifecycle import Backoff
 from mymonit.ingest.session import ConsumerSession
 

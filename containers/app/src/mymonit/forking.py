@@ -1,10 +1,11 @@
 """Forking next to a consumer thread: `mymonit run` forks granian workers from the consumer's process.
 
 A child inherits every lock as it was at the fork. OpenSSL takes process-wide locks during a TLS
-handshake, so a worker forked while the consumer was connecting (amqps) could hang for good on
-its own first TLS connection (the broker probe of /health did). The consumer connects while
-holding `CONNECTING`; once `guard_broker_handshake_across_fork()` ran, every fork of the process
-waits for it.
+handshake, and the database driver's C library during a connect, so a worker forked while the
+consumer was connecting (to the broker over amqps, or to MariaDB) could hang for good on its own
+first connection: the broker probe and the database ping of /health did. The consumer and the
+connection pool connect while holding `CONNECTING`; once `guard_connects_across_fork()` ran, every
+fork of the process waits for the connect in progress.
 """
 
 from __future__ import annotations
@@ -18,6 +19,6 @@ CONNECTING: Final = threading.Lock()
 
 
 @functools.cache  # once per process: the hooks stay registered for good
-def guard_broker_handshake_across_fork() -> None:
+def guard_connects_across_fork() -> None:
     os.register_at_fork(before=CONNECTING.acquire, after_in_parent=CONNECTING.release,
                         after_in_child=CONNECTING.release)
