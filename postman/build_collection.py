@@ -71,6 +71,18 @@ var S = {
                         sensor: {type: ['string', 'null']},
                         tags: {type: 'object', additionalProperties: {type: 'string'}},
                         first: {type: ['string', 'null']}, last: {type: ['string', 'null']}}},
+  alertRule: {type: 'object', additionalProperties: false,
+              required: ['rule_id', 'name', 'experiment_id', 'measure', 'sensor', 'tags', 'statistic', 'condition',
+                         'threshold', 'clear', 'window', 'for', 'no_data_after', 'severity', 'webhook_url',
+                         'created_by'],
+              properties: {rule_id: {type: 'integer'}, name: {type: 'string'}, experiment_id: {type: 'integer'},
+                           measure: {type: 'string'}, sensor: {type: ['string', 'null']},
+                           tags: {type: 'object', additionalProperties: {type: 'string'}},
+                           statistic: {enum: ['last', 'mean', 'min', 'max']}, condition: {enum: ['above', 'below']},
+                           threshold: {type: 'number'}, clear: {type: 'number'}, window: {type: 'integer'},
+                           for: {type: 'integer'}, no_data_after: {type: ['integer', 'null']},
+                           severity: {enum: ['info', 'warning', 'critical']},
+                           webhook_url: {type: ['string', 'null']}, created_by: {type: 'string'}}},
   measureType: {type: 'object', required: ['type_id', 'name', 'symbol', 'quantity'],
                 properties: {type_id: {type: 'integer'}, name: {type: 'string'}, symbol: {type: 'string'},
                              quantity: {type: 'string'}}},
@@ -79,6 +91,7 @@ S.experiments = {type: 'array', items: S.experiment};
 S.users = {type: 'array', items: S.user};
 S.measures = {type: 'array', items: S.measure};
 S.seriesList = {type: 'array', items: S.series};
+S.alertRules = {type: 'array', items: S.alertRule};
 // The run's own data (made by "Setup", removed by "Clean-up"): what the tests assert on, so that
 // they pass whatever a user did with the demo stack.
 function own(name) { return Number(pm.collectionVariables.get(name)); }
@@ -238,7 +251,7 @@ if (dv) pm.collectionVariables.set('dvId', dv.experiment_id);
 // A new run id for every run of the collection (the Postman app keeps collection variables
 // between runs), and none of a previous run's ids.
 pm.collectionVariables.set('runId', Date.now().toString(36) + Math.floor(Math.random() * 1e6).toString(36));
-['dvId', 'higgId', 'higgName', 'boumanId', 'boumanName', 'dvGrantMade', 'newExperimentId']
+['dvId', 'higgId', 'higgName', 'boumanId', 'boumanName', 'dvGrantMade', 'newExperimentId', 'ruleId']
   .forEach((name) => pm.collectionVariables.set(name, ''));
 """),
     request("POST /experiments/ (the run's experiment for Peter Higg)", "POST", "/experiments/", """
@@ -599,6 +612,48 @@ pm.test('no body', () => pm.expect(pm.response.text()).to.eql(''));
             token="adminToken", prerequest=skip_unless("newExperimentId")),
 ])
 
+RULE = ('{\n  "name": "postman-{{runId}}", "experiment_id": {{higgId}}, "measure": "hertz", "sensor": "north",'
+        '\n  "statistic": "max", "condition": "above", "threshold": 80, "clear": 75, "window": 60, "for": 30,'
+        '\n  "severity": "critical", "webhook_url": "https://hooks.example.org/mymonit"\n}')
+
+ALERTS = folder("Alert rules (Peter Higg)", "S001 keeps the alert rules of the run's experiment granted to him; "
+                "Katie Bouman does not see them.", [
+    request("POST /alert-rules/", "POST", "/alert-rules/", """
+const rule = expectJson(201);
+expectSchema('AlertRule', S.alertRule);
+pm.test('Location names the new rule', () =>
+  pm.expect(pm.response.headers.get('Location')).to.eql(`/alert-rules/${rule.rule_id}`));
+pm.test('read back as given, by S001', () => pm.expect(rule).to.include(
+  {experiment_id: own('higgId'), measure: 'hertz', sensor: 'north', clear: 75, for: 30, created_by: 'S001'}));
+if (rule) pm.collectionVariables.set('ruleId', rule.rule_id);
+""", token="scientistToken", body=RULE, prerequest=skip_unless("higgId")),
+    request("POST /alert-rules/ (same name) → 409", "POST", "/alert-rules/", "expectProblem(409);",
+            token="scientistToken", body=RULE, prerequest=skip_unless("ruleId")),
+    request("POST /alert-rules/ (clear beyond the threshold) → 422", "POST", "/alert-rules/", """
+expectProblem(422);
+pm.test('names the field', () => pm.expect(pm.response.json().errors.map((e) => e.field)).to.include('clear'));
+""", token="scientistToken", body=RULE.replace('"clear": 75', '"clear": 95'), prerequest=skip_unless("higgId")),
+    request("GET /alert-rules/?experiment_id={higg}", "GET", "/alert-rules/?experiment_id={{higgId}}", """
+const rules = expectJson(200) || [];
+expectSchema('AlertRule[]', S.alertRules);
+pm.test('holds the new rule', () => pm.expect(rules.map((r) => r.rule_id)).to.eql([own('ruleId')]));
+""", token="scientistToken", prerequest=skip_unless("ruleId")),
+    request("PUT /alert-rules/{rule}", "PUT", "/alert-rules/{{ruleId}}", """
+const rule = expectJson(200);
+pm.test('the whole rule replaced', () => pm.expect(rule).to.include({threshold: 90, clear: 90, for: 0}));
+""", token="scientistToken", prerequest=skip_unless("ruleId"),
+            body='{\n  "name": "postman-{{runId}}", "experiment_id": {{higgId}}, "measure": "hertz",'
+                 '\n  "statistic": "mean", "condition": "above", "threshold": 90, "window": 120\n}'),
+    request("Katie Bouman: GET /alert-rules/{rule} → 404", "GET", "/alert-rules/{{ruleId}}", "expectProblem(404);",
+            token="otherScientistToken", prerequest=skip_unless("ruleId"),
+            description="A rule of an experiment she is not associated with: as if it did not exist."),
+    request("DELETE /alert-rules/{rule}", "DELETE", "/alert-rules/{{ruleId}}", """
+pm.test('status 204', () => pm.response.to.have.status(204));
+""", token="scientistToken", prerequest=skip_unless("ruleId")),
+    request("GET /alert-rules/{deleted} → 404", "GET", "/alert-rules/{{ruleId}}", "expectProblem(404);",
+            token="scientistToken", prerequest=skip_unless("ruleId")),
+])
+
 NO_BODY = """
 pm.test('status 204', () => pm.response.to.have.status(204));
 pm.test('no body', () => pm.expect(pm.response.text()).to.eql(''));
@@ -649,7 +704,7 @@ pm.test('Peter Higg on device-vibrations only if he was before the run', () => {
 VARIABLES = {"runId": "", "lib": LIB.strip(), "dvId": "", "higgId": "", "higgName": "", "boumanId": "",
              "boumanName": "", "dvGrantMade": "", "meName": "", "meEmail": "", "otherMe": "", "nextPage": "",
              "firstPage": "", "nextPageMeasures": "", "newestHertz": "", "aggregateCount": "",
-             "newExperimentId": ""}
+             "newExperimentId": "", "ruleId": ""}
 
 
 def main() -> None:
@@ -669,7 +724,7 @@ def main() -> None:
         },
         "event": [script("prerequest", PRE_REQUEST)],
         "variable": [{"key": key, "value": value} for key, value in VARIABLES.items()],
-        "item": [PUBLIC, AUTH, SETUP, SCIENTIST, OTHER, CROSS, ADMIN, CLEANUP],
+        "item": [PUBLIC, AUTH, SETUP, SCIENTIST, OTHER, ALERTS, CROSS, ADMIN, CLEANUP],
     }
     OUT.write_text(json.dumps(collection, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -40,6 +40,13 @@ _.read_measures  # GET /measures/{experiment_id} (api/resources/measures.py)
 _.aggregate_measures  # GET /measures/{experiment_id}/aggregate
 _.export_measures  # GET /measures/{experiment_id}/export
 _.list_series  # GET /series/{experiment_id} (api/resources/series.py)
+_.list_rules  # GET /alert-rules/ (api/resources/alert_rules.py)
+_.get_rule  # GET /alert-rules/{rule_id}
+_.create_rule  # POST /alert-rules/
+_.replace_rule  # PUT /alert-rules/{rule_id}
+_.delete_rule  # DELETE /alert-rules/{rule_id}
+_.MIN  # Statistic.MIN (domain/alerts.py): read by value from a rule's JSON and from its table row
+_.MAX  # Statistic.MAX
 _.list_users  # GET /users/ (api/resources/users.py)
 _.erase_user  # DELETE /users/{user_id}
 _.docs  # GET /docs, the Swagger UI (api/resources/system.py)

@@ -14,7 +14,7 @@ from mymonit.audit.shipper import Shipper
 from mymonit.audit.sinks import EverySink, FileSink, LogstashHttpSink, Sink
 from mymonit.auth.token_cache import VerifiedTokens
 from mymonit.auth.verifier import CachedAccountStatus, FirebaseAccountStatus, FirebaseTokenVerifier, firebase_app
-from mymonit.config import Settings
+from mymonit.config import Environment, Settings
 from mymonit.ingest.assembler import MeasureAssembler
 from mymonit.ingest.broker import BrokerProbe, connection_parameters
 from mymonit.ingest.consumer_metrics import ConsumerMetrics
@@ -28,11 +28,13 @@ from mymonit.ingest.ports import MeasureSink, SeriesStore
 from mymonit.ingest.series_ids import SeriesIds
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology
+from mymonit.services.alert_rules import AlertRuleService
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measure_types import MeasureTypeService
 from mymonit.services.measures import MeasureService
 from mymonit.services.series import SeriesService
 from mymonit.services.users import UserService
+from mymonit.storage.alert_rules import MySqlAlertRuleRepository
 from mymonit.storage.database import Database
 from mymonit.storage.experiments import MySqlAssociationRepository, MySqlExperimentRepository
 from mymonit.storage.ingest_names import MySqlNameSource
@@ -116,6 +118,7 @@ class Container(containers.DeclarativeContainer):
     measure_reader = providers.Singleton(MySqlMeasureReader, database)
     measure_writer = providers.Singleton(MySqlMeasureWriter, database)
     series_reader = providers.Singleton(MySqlSeriesReader, database)
+    alert_rule_repository = providers.Singleton(MySqlAlertRuleRepository, database)
 
     access_stamp = providers.Singleton(FileAccessStamp, providers.Callable(stamp_path, settings))
     user_service = providers.Singleton(
@@ -126,6 +129,10 @@ class Container(containers.DeclarativeContainer):
     )
     measure_type_service = providers.Singleton(MeasureTypeService, measure_type_repository)
     series_service = providers.Singleton(SeriesService, series_reader, measure_type_service)
+    alert_rule_service = providers.Singleton(
+        AlertRuleService, alert_rule_repository, experiment_repository, measure_type_service,
+        local_webhooks=providers.Callable(lambda s: s.MYMONIT_ENV is Environment.DEVELOPMENT, settings),
+    )
     measure_service = providers.Singleton(
         MeasureService, measure_reader, measure_type_service, series_service,
     )

@@ -55,19 +55,27 @@ ENDPOINTS = [
     Endpoint("aggregate per series", "GET", "/measures/{E}/aggregate?from=0&to=86400&group_by=series",
              (403, 200, 403)),
     Endpoint("list series", "GET", "/series/{E}", (403, 200, 403)),
+    Endpoint("list alert rules", "GET", "/alert-rules/", (200, 200, 200)),
+    Endpoint("list an experiment's alert rules", "GET", "/alert-rules/?experiment_id={E}", (200, 200, 403)),
+    Endpoint("define alert rule", "POST", "/alert-rules/", (201, 201, 403), body="rule"),
+    Endpoint("read alert rule", "GET", "/alert-rules/{R}", (200, 200, 404)),
+    Endpoint("redefine alert rule", "PUT", "/alert-rules/{R}", (200, 200, 404), body="rule"),
+    Endpoint("delete alert rule", "DELETE", "/alert-rules/{R}", (204, 204, 404)),
 ]
 PUBLIC = ["/health", "/metrics", "/openapi.json", "/docs"]
 CALLERS = ["no token", "garbage token", "revoked token", "unregistered uid", "ADMIN", "associated SCIENTIST",
            "other SCIENTIST"]
 
 
-def _body(kind: str | None) -> dict[str, Any] | None:
+def _body(kind: str | None, experiment_id: int) -> dict[str, Any] | None:
     suffix = secrets.token_hex(4)
     bodies: dict[str, dict[str, Any]] = {
         "experiment": {"name": f"matrix-{suffix}"},
         "user": {"user_id": f"M{suffix}", "name": "Matrix User", "username": f"uid-m-{suffix}",
                  "email": f"m-{suffix}@tests.mymonit.invalid", "role": "SCIENTIST"},
         "user_update": {"name": "Renamed User", "email": f"r-{suffix}@tests.mymonit.invalid"},
+        "rule": {"name": f"matrix-{suffix}", "experiment_id": experiment_id, "measure": "hertz",
+                 "statistic": "mean", "condition": "above", "threshold": 1.0, "window": 60},
     }
     return bodies[kind] if kind else None
 
@@ -103,11 +111,12 @@ def test_every_endpoint_answers_each_kind_of_caller_with_the_status_of_the_permi
     world.associate(scientist, experiment)
     target, grantee = world.user_row(), world.user_row()
     world.associate(target, experiment)
-    path = endpoint.path.format(E=experiment.experiment_id, U=target.user_id, V=grantee.user_id)
+    rule = world.alert_rule(experiment)
+    path = endpoint.path.format(E=experiment.experiment_id, U=target.user_id, V=grantee.user_id, R=rule.rule_id)
     callers = {"revoked token": revoked, "unregistered uid": unregistered, "ADMIN": admin,
                "associated SCIENTIST": scientist, "other SCIENTIST": outsider}
 
-    response = client.open(path, method=endpoint.method, json=_body(endpoint.body),
+    response = client.open(path, method=endpoint.method, json=_body(endpoint.body, experiment.experiment_id),
                            headers=_headers(caller_name, callers))
 
     expected = {"no token": 401, "garbage token": 401, "revoked token": 401, "unregistered uid": 403}.get(caller_name)

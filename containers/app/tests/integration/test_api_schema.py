@@ -78,7 +78,21 @@ def _cases(operation: schemathesis.APIOperation, mode: GenerationMode,
     if mode.is_positive and "{experiment_id}" in operation.path:
         known = operation.as_strategy(mode, path_parameters={"experiment_id": experiment.experiment_id})
         cases = st.one_of(cases, known)
-    return cases.map(_without_cursor)
+    return cases.map(_without_cursor).map(_clear_on_the_normal_side)
+
+
+def _clear_on_the_normal_side(case: schemathesis.Case) -> schemathesis.Case:
+    """An alert rule's `clear` must not lie beyond its threshold, a rule between two fields that JSON
+    Schema cannot say: a generated `clear` on the wrong side is left out (it then defaults to the
+    threshold). That rule has tests of its own (tests/unit/api/test_alert_rules_api.py)."""
+    body = case.body
+    if isinstance(body, dict) and isinstance(body.get("clear"), float | int) \
+            and isinstance(body.get("threshold"), float | int):
+        wrong = body["clear"] > body["threshold"] if body.get("condition") == "above" \
+            else body["clear"] < body["threshold"]
+        if wrong:
+            body.pop("clear")
+    return case
 
 
 def _without_cursor(case: schemathesis.Case) -> schemathesis.Case:

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from mymonit.container import Container
+from mymonit.domain.alerts import AlertRule
 from mymonit.domain.dedup import dedup_key
 from mymonit.domain.model import Experiment, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.domain.series import DEFAULT_LABELS, Labels
 from mymonit.storage.measure_writer import NewMeasure
 from tests.support.emulator import Account, Emulator
+from tests.unit.builders import a_rule_spec
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -73,6 +75,12 @@ class World:
                 for moment, value in zip(moments, values, strict=True)]
         self.container.measure_writer().insert(rows)
         return moments
+
+    def alert_rule(self, experiment: Experiment) -> AlertRule:
+        """A rule on the experiment's hertz measures, as an ADMIN would define it."""
+        type_id = self.container.measure_type_service().names_to_ids()["hertz"]
+        spec = a_rule_spec(f"rule-{secrets.token_hex(4)}", experiment.experiment_id)
+        return self.container.alert_rule_repository().add(spec, type_id, "A-WORLD")
 
     def associate(self, who: Caller | User, experiment: Experiment) -> None:
         user = who.user if isinstance(who, Caller) else who

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from mymonit.domain.alerts import AlertRule, Comparison, Condition, RuleSpec, Severity, Statistic
 from mymonit.domain.model import Experiment, MeasureType, Role, User
 from mymonit.domain.personal import Personal
+from mymonit.domain.series import Selector
 from tests.unit.fakes import InMemoryStore, StoredMeasure
 
 # The demo's first measure: 2022-04-06 07:00 UTC.
@@ -50,7 +52,16 @@ def a_store() -> InMemoryStore:
     for experiment in (an_experiment(1, "device-vibrations"), an_experiment(2, "black-holes")):
         store.experiments[experiment.experiment_id] = experiment
     store.associations |= {("S001", 1), ("S002", 2)}
+    store.alert_rules[1] = AlertRule(1, a_rule_spec(), "S001")
+    store.last_rule_id = 1
     return store
+
+
+def a_rule_spec(name: str = "vibrating", experiment_id: int = 1, *, measure: str = HERTZ.name,
+                threshold: float = 120.0) -> RuleSpec:
+    """A rule: the mean over a minute above `threshold` for 30 s, no selector, no webhook."""
+    condition = Condition(Statistic.MEAN, Comparison.ABOVE, threshold, threshold, 60, 30, None)
+    return RuleSpec(name, experiment_id, measure, Selector(), condition, Severity.WARNING, None)
 
 
 def with_measures(store: InMemoryStore, experiment_id: int, *rows: StoredMeasure) -> InMemoryStore:

@@ -16,10 +16,11 @@ from mymonit.api.identity import RequestAuthenticator
 from mymonit.api.operations import Api
 from mymonit.api.problems import register_problem_handlers
 from mymonit.api.proxy import TrustedProxy
-from mymonit.api.resources import experiments, measure_types, measures, series, system, users
+from mymonit.api.resources import alert_rules, experiments, measure_types, measures, series, system, users
 from mymonit.api.series_metrics import SeriesCounts
 from mymonit.audit import AuditTrail
 from mymonit.logs import bind_request
+from mymonit.services.alert_rules import AlertRuleService
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measure_types import MeasureTypeService
 from mymonit.services.measures import MeasureService
@@ -40,6 +41,7 @@ class ApiParts:
     measure_types: MeasureTypeService
     measures: MeasureService
     series: SeriesService
+    alert_rules: AlertRuleService
     database_ready: Callable[[], bool]
     broker_ready: Callable[[], bool]
     web_page: Blueprint
@@ -55,6 +57,7 @@ def registered_api(parts: ApiParts) -> Api:
     measure_types.register(api, parts.measure_types)
     measures.register(api, parts.measures)
     series.register(api, parts.series)
+    alert_rules.register(api, parts.alert_rules)
     system.register(api, parts.database_ready, parts.broker_ready, lambda: [t.name for t in parts.measure_types.all()],
                     SeriesCounts(parts.series.counts))
     return api

@@ -36,7 +36,8 @@ class _Schemas:
 
 
 def build_openapi(operations: list[Operation], measure_types: list[str]) -> dict[str, Any]:
-    """The document; `measure_types` (from the database) become the enum of every `measure` parameter."""
+    """The document; `measure_types` (from the database) become the enum of every `measure` parameter and
+    body field."""
     schemas = _Schemas()
     problem_ref = schemas.of(Problem)
     paths: dict[str, dict[str, Any]] = {}
@@ -46,6 +47,9 @@ def build_openapi(operations: list[Operation], measure_types: list[str]) -> dict
             if param["name"] == "measure":
                 param["schema"] = {"type": "string", "enum": measure_types}
         paths.setdefault(op.path, {})[op.method.lower()] = spec
+    for schema in schemas.components.values():
+        if "measure" in schema.get("properties", {}):
+            schema["properties"]["measure"] = {**schema["properties"]["measure"], "enum": measure_types}
     return {
         "openapi": "3.1.0",
         "info": {"title": "MyMONIT", "version": __version__,

@@ -32,6 +32,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (errors.NotFound, 404, "Not found"),
     (errors.Conflict, 409, "Conflict"),
     (errors.NotAScientist, 422, "Not a scientist"),
+    (errors.InvalidField, 422, "Invalid body"),
     (errors.InvalidRequest, 400, "Invalid request"),
     (errors.QueryTooSlow, 503, "Query too slow"),
 ]
@@ -56,11 +57,12 @@ PROBLEM_STATUSES: dict[int, DocumentedStatus] = {
                           " or the caller may not do this"),
     404: DocumentedStatus("Not found: no such object, or one the caller may not know of;"
                           " or a path id the route does not take (an experiment_id that is not digits)"),
-    409: DocumentedStatus("Conflict: a duplicate name, id, uid or email; an experiment that holds measures;"
+    409: DocumentedStatus("Conflict: a duplicate name, id, uid or email (or alert rule name in its experiment);"
+                          " an experiment that holds measures;"
                           " an ADMIN changing their own role or erasing themself"),
     413: DocumentedStatus("Body too large: over REST_MAX_BODY_BYTES, or over 1 MiB at the proxy"),
     415: DocumentedStatus("Unsupported media type: the body is not application/json"),
-    422: DocumentedStatus("Invalid body: a field is missing, unknown or invalid;"
+    422: DocumentedStatus("Invalid body: a field is missing, unknown or invalid (`errors` names it);"
                           " or, for an association, a user who is not a SCIENTIST"),
     429: DocumentedStatus("Too many requests: the proxy's rate limit per client address"),
     502: DocumentedStatus("Bad gateway: the proxy cannot reach the API"),
@@ -83,7 +85,9 @@ def problem(status: int, title: str, detail: str | None = None, **extra: Any) ->
 def _domain(error: errors.DomainError) -> Response:
     for kind, status, title in _STATUS:
         if isinstance(error, kind):
-            response = problem(status, title, str(error))
+            fields = [{"location": "body", "field": error.field, "message": error.message}] \
+                if isinstance(error, errors.InvalidField) else None
+            response = problem(status, title, str(error), errors=fields)
             if status == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="mymonit", error="invalid_token"'
             return response

@@ -32,6 +32,11 @@ class AuditEvent(StrEnum):
     API_MEASURES_AGGREGATED = "api:measures:aggregated"
     API_MEASURES_EXPORTED = "api:measures:exported"
     API_SERIES_LISTED = "api:series:listed"
+    API_ALERT_RULES_LISTED = "api:alert-rules:listed"
+    API_ALERT_RULE_READ = "api:alert-rule:read"
+    API_ALERT_RULE_CREATED = "api:alert-rule:created"
+    API_ALERT_RULE_UPDATED = "api:alert-rule:updated"
+    API_ALERT_RULE_DELETED = "api:alert-rule:deleted"
     API_REQUEST_REJECTED = "api:request:rejected"
     API_REQUEST_FAILED = "api:request:failed"
     AUTH_TOKEN_REJECTED = "auth:token:rejected"  # nosec B105  # an event name, not a password

@@ -21,6 +21,11 @@ class UnknownUser(NotFound):
         super().__init__(f"user {user_id} does not exist")
 
 
+class UnknownAlertRule(NotFound):
+    def __init__(self, rule_id: int) -> None:
+        super().__init__(f"alert rule {rule_id} does not exist")
+
+
 class Conflict(DomainError):
     """The change would break a uniqueness rule."""
 
@@ -33,6 +38,11 @@ class DuplicateExperiment(Conflict):
 class ExperimentHasMeasures(Conflict):
     def __init__(self, experiment_id: int) -> None:
         super().__init__(f"experiment {experiment_id} holds measures; only an experiment without any can be deleted")
+
+
+class DuplicateAlertRule(Conflict):
+    def __init__(self) -> None:
+        super().__init__("the experiment already has an alert rule with this name")
 
 
 class DuplicateUser(Conflict):
@@ -65,6 +75,15 @@ class NotAScientist(DomainError):
 
     def __init__(self, user_id: str) -> None:
         super().__init__(f"user {user_id} is not a SCIENTIST")
+
+
+class InvalidField(DomainError):
+    """A body field that is well-formed but names what the service refuses (an unknown measure type)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 class InvalidRequest(DomainError):

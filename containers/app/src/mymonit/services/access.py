@@ -23,3 +23,9 @@ def require_measure_reader(actor: Caller, experiment_id: int) -> Experiment:
     if experiment is None:
         raise NotAssociated
     return experiment
+
+
+def may_keep_rules(actor: Caller, experiment_id: int) -> bool:
+    """ADMINs keep the alert rules of every experiment, a SCIENTIST those of experiments they are
+    associated with."""
+    return actor.is_admin or actor.associated(experiment_id) is not None

@@ -18,6 +18,9 @@ class MeasureTypeService:
     def names(self) -> dict[int, str]:
         return {t.type_id: t.name for t in self._types.all()}
 
+    def names_to_ids(self) -> dict[str, int]:
+        return {t.name: t.type_id for t in self._types.all()}
+
     def type_id(self, name: str | None) -> int | None:
         if name is None:
             return None

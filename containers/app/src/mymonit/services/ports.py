@@ -5,10 +5,11 @@ Every method may raise `mymonit.domain.errors.Unavailable` when the database can
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Protocol
 
+from mymonit.domain.alerts import AlertRule, RuleSpec
 from mymonit.domain.model import Bucket, Caller, Experiment, MeasureType, Role, User
 from mymonit.domain.queries import AggregateQuery, MeasurePage, MeasureQuery, MeasureRow
 from mymonit.domain.series import Labels, Selector, SeriesInfo
@@ -46,6 +47,24 @@ class UserRepository(Protocol):
     def erase(self, user_id: str, at: datetime) -> None:
         """Remove name, email and uid and every association; keep the id for the audit trail."""
         ...
+
+
+class AlertRuleRepository(Protocol):
+    def all(self, experiment_ids: Collection[int] | None) -> list[AlertRule]:
+        """The rules of these experiments (None: of every experiment), in id order."""
+        ...
+
+    def by_id(self, rule_id: int) -> AlertRule | None: ...
+
+    def add(self, spec: RuleSpec, type_id: int, created_by: str) -> AlertRule:
+        """Raises `DuplicateAlertRule` when the experiment has a rule of this name."""
+        ...
+
+    def replace(self, rule_id: int, spec: RuleSpec, type_id: int) -> None:
+        """Raises `DuplicateAlertRule`."""
+        ...
+
+    def delete(self, rule_id: int) -> None: ...
 
 
 class ExperimentRepository(Protocol):

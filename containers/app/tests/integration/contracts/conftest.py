@@ -23,6 +23,7 @@ from tests.integration.contracts.contract_world import Storage
 from tests.support.databases import drop_database, recreate_database
 from tests.unit.builders import HERTZ, NEWTON
 from tests.unit.fakes import (
+    FakeAlertRuleRepository,
     FakeAssociationRepository,
     FakeExperimentRepository,
     FakeMeasureReader,
@@ -70,7 +71,8 @@ def mariadb_world(container: Container) -> Storage:
         container.database().run(lambda connection: [connection.execute(_SERIES, row) for row in rows])
 
     return Storage(c.user_repository(), c.experiment_repository(), c.association_repository(),
-                   c.measure_type_repository(), c.measure_reader(), c.measure_writer(), make_series)
+                   c.measure_type_repository(), c.measure_reader(), c.measure_writer(), c.alert_rule_repository(),
+                   make_series)
 
 
 def fake_world() -> Storage:
@@ -78,7 +80,7 @@ def fake_world() -> Storage:
     store = InMemoryStore(measure_types=[NEWTON, METRE, HERTZ])  # out of order on purpose
     return Storage(FakeUserRepository(store), FakeExperimentRepository(store),
                    FakeAssociationRepository(store), FakeMeasureTypeRepository(store), FakeMeasureReader(store),
-                   FakeMeasureSink(store))
+                   FakeMeasureSink(store), FakeAlertRuleRepository(store))
 
 
 @pytest.fixture(params=["fake", "mariadb"])

@@ -10,6 +10,7 @@ from mymonit.domain.model import Experiment
 from mymonit.domain.queries import MeasurePage, MeasureQuery, MeasureRow, Order, TimeRange
 from mymonit.ingest.ports import MeasureSink, NewMeasure
 from mymonit.services.ports import (
+    AlertRuleRepository,
     AssociationRepository,
     ExperimentRepository,
     MeasureReader,
@@ -28,6 +29,7 @@ class Storage:
     measure_types: MeasureTypeRepository
     reader: MeasureReader
     sink: MeasureSink
+    alert_rules: AlertRuleRepository
     # Makes the series the measures name exist, as the consumer does before it writes them: the
     # database reads a measure type through its series (docs/design.md, Series); the fakes need none.
     make_series: Callable[[Iterable[NewMeasure]], None] = field(default=lambda _: None)

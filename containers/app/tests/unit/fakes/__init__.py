@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mymonit.domain.model import Caller
+from mymonit.services.alert_rules import AlertRuleService
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measure_types import MeasureTypeService
 from mymonit.services.measures import MeasureService
 from mymonit.services.ports import (
+    AlertRuleRepository,
     AssociationRepository,
     ExperimentRepository,
     MeasureReader,
@@ -23,6 +25,7 @@ from mymonit.services.ports import (
 )
 from mymonit.services.series import SeriesService
 from mymonit.services.users import UserService
+from tests.unit.fakes.alerts import FakeAlertRuleRepository
 from tests.unit.fakes.auth import FakeAccountStatusSource, FakeTokenVerifier
 from tests.unit.fakes.experiments import FakeAssociationRepository, FakeExperimentRepository
 from tests.unit.fakes.measures import FakeMeasureReader, FakeMeasureSink, FakeMeasureTypeRepository
@@ -32,8 +35,8 @@ from tests.unit.fakes.system import FakeAccessStamp, FakeClock, FakeDatabase
 from tests.unit.fakes.users import FakeUserRepository
 
 __all__ = [
-    "FakeAccessStamp", "FakeAccountStatusSource", "FakeAssociationRepository", "FakeClock", "FakeDatabase",
-    "FakeExperimentRepository",
+    "FakeAccessStamp", "FakeAccountStatusSource", "FakeAlertRuleRepository", "FakeAssociationRepository",
+    "FakeClock", "FakeDatabase", "FakeExperimentRepository",
     "FakeMeasureReader", "FakeMeasureSink", "FakeMeasureTypeRepository", "FakeSeriesReader", "FakeSeriesStore",
     "FakeTokenVerifier", "FakeUserRepository",
     "InMemoryStore", "Ports", "Services", "StoredMeasure", "caller_of", "ports_over", "services_over",
@@ -49,6 +52,7 @@ class Ports:
     associations: AssociationRepository
     measure_types: MeasureTypeRepository
     reader: FakeMeasureReader  # the fake itself: tests read back the queries it was asked
+    alert_rules: AlertRuleRepository
     series: FakeSeriesReader = field(default_factory=FakeSeriesReader)
     stamp: FakeAccessStamp = field(default_factory=FakeAccessStamp)
 
@@ -64,11 +68,12 @@ class Services:
     measure_types: MeasureTypeService
     measures: MeasureService
     series: SeriesService
+    alert_rules: AlertRuleService
 
 
 def ports_over(store: InMemoryStore) -> Ports:
     return Ports(FakeUserRepository(store), FakeExperimentRepository(store), FakeAssociationRepository(store),
-                 FakeMeasureTypeRepository(store), FakeMeasureReader(store))
+                 FakeMeasureTypeRepository(store), FakeMeasureReader(store), FakeAlertRuleRepository(store))
 
 
 def services_over(ports: Ports) -> Services:
@@ -80,6 +85,7 @@ def services_over(ports: Ports) -> Services:
         types,
         MeasureService(ports.measure_reader, types, series),
         series,
+        AlertRuleService(ports.alert_rules, ports.experiments, types, local_webhooks=True),
     )
 
 

@@ -40,6 +40,8 @@ class FakeExperimentRepository:
             raise ExperimentHasMeasures(experiment_id)
         self._store.associations = {(u, e) for u, e in self._store.associations if e != experiment_id}
         self._store.experiments.pop(experiment_id, None)
+        self._store.alert_rules = {i: r for i, r in self._store.alert_rules.items()
+                                   if r.spec.experiment_id != experiment_id}  # the foreign key's ON DELETE CASCADE
 
     def _refuse_duplicate(self, name: str, experiment_id: int | None) -> None:
         if any(folded(e.name) == folded(name) and e.experiment_id != experiment_id

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mymonit.domain.alerts import AlertRule
 from mymonit.domain.model import Experiment, MeasureType, User
 from mymonit.domain.queries import MeasureRow
 from mymonit.domain.timestamps import iso_utc
@@ -19,6 +20,8 @@ class InMemoryStore:
     measure_types: list[MeasureType] = field(default_factory=list)
     measures: list[tuple[int, StoredMeasure]] = field(default_factory=list)  # (experiment_id, row)
     last_experiment_id: int = 0  # like AUTO_INCREMENT: a deleted experiment's id is never given again
+    alert_rules: dict[int, AlertRule] = field(default_factory=dict)
+    last_rule_id: int = 0
 
 
 @dataclass(frozen=True)

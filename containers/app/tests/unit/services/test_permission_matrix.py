@@ -11,12 +11,12 @@ from datetime import timedelta
 
 import pytest
 
-from mymonit.domain.errors import AdminOnly, AdminsCannotReadMeasures, NotAssociated
+from mymonit.domain.errors import AdminOnly, AdminsCannotReadMeasures, NotAssociated, UnknownAlertRule
 from mymonit.domain.model import Caller, Role
 from mymonit.domain.series import EVERY_SERIES, selector
 from mymonit.services.measures import MeasureFilter
 from mymonit.services.users import NewUser, UserChanges
-from tests.unit.builders import T0
+from tests.unit.builders import T0, a_rule_spec
 from tests.unit.fakes import InMemoryStore, Services, caller_of
 
 Call = Callable[[Services, Caller], object]
@@ -43,13 +43,22 @@ CALLS: dict[str, Call] = {
     "aggregate per series": lambda s, actor: s.measures.aggregate(
         actor, 1, T0, T0 + timedelta(hours=1), chosen=selector("north", {}), by_series=True),
     "list series": lambda s, actor: s.series.listing(actor, 1, None, EVERY_SERIES),
+    "list alert rules": lambda s, actor: s.alert_rules.visible_to(actor),
+    "list an experiment's alert rules": lambda s, actor: s.alert_rules.visible_to(actor, 1),
+    "define an alert rule": lambda s, actor: s.alert_rules.create(actor, a_rule_spec("new-rule")),
+    "read an alert rule": lambda s, actor: s.alert_rules.get(actor, 1),
+    "redefine an alert rule": lambda s, actor: s.alert_rules.replace(actor, 1, a_rule_spec(threshold=99.0)),
+    "delete an alert rule": lambda s, actor: s.alert_rules.delete(actor, 1),
 }
 
 ALLOWED = None
 ADMIN_ONLY = {"list users", "read another user", "register a user", "update another user", "erase another user",
               "create an experiment", "rename an experiment", "delete an experiment", "list associations",
               "grant an association", "revoke an association"}
-ANY_USER = {"list experiments", "list measure types"}
+ANY_USER = {"list experiments", "list measure types", "list alert rules"}
+RULE_KEEPERS = {"list an experiment's alert rules": NotAssociated, "define an alert rule": NotAssociated,
+                "read an alert rule": UnknownAlertRule, "redefine an alert rule": UnknownAlertRule,
+                "delete an alert rule": UnknownAlertRule}
 MEASURE_READS = {"read a page of measures", "export measures", "aggregate measures", "aggregate per series",
                  "list series"}
 
@@ -61,6 +70,9 @@ for call in ANY_USER:
 for call in MEASURE_READS:
     EXPECTED |= {(call, "admin"): AdminsCannotReadMeasures, (call, "associated"): ALLOWED,
                  (call, "unassociated"): NotAssociated}
+
+for call, refusal in RULE_KEEPERS.items():
+    EXPECTED |= {(call, "admin"): ALLOWED, (call, "associated"): ALLOWED, (call, "unassociated"): refusal}
 
 CALLERS = {"admin": "A001", "associated": "S001", "unassociated": "S002"}
 
@@ -78,11 +90,11 @@ def test_each_service_call_is_allowed_or_refused_as_the_permission_matrix_says(
     services: Services, store: InMemoryStore, call: str, caller: str, refusal: type[Exception] | None,
 ) -> None:
     actor = caller_of(store, CALLERS[caller])
-    before = (dict(store.users), dict(store.experiments), set(store.associations))
+    before = (dict(store.users), dict(store.experiments), set(store.associations), dict(store.alert_rules))
 
     if refusal is None:
         CALLS[call](services, actor)
     else:
         with pytest.raises(refusal):
             CALLS[call](services, actor)
-        assert (dict(store.users), dict(store.experiments), set(store.associations)) == before
+        assert (dict(store.users), dict(store.experiments), set(store.associations), dict(store.alert_rules)) == before
