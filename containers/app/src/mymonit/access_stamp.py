@@ -36,7 +36,7 @@ class FileAccessStamp:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._lock = threading.Lock()
-        self._opened_in: int | None = None
+        self._opened = False
         self._fd = -1
         self._map: mmap.mmap | None = None
         self._unusable = itertools.count(1 << 62)
@@ -60,20 +60,17 @@ class FileAccessStamp:
 
     def _mapped(self) -> mmap.mmap | None:
         # A forked child keeps the parent's shared mapping, which stays shared: nothing to redo.
-        if self._opened_in is None:
+        if not self._opened:
             with self._lock:
-                if self._opened_in is None:
+                if not self._opened:
                     self._map = self._open()
-                    self._opened_in = os.getpid()
+                    self._opened = True
         return self._map
 
     def _open(self) -> mmap.mmap | None:
+        fd = -1
         try:
             fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        except OSError as error:
-            _log.warning("access stamp %s unusable (%s): callers are read on every request", self._path, error)
-            return None
-        try:
             status = os.fstat(fd)
             if status.st_uid != os.getuid() or status.st_mode & 0o077:
                 raise PermissionError("owned by another user or open to others")
@@ -81,7 +78,8 @@ class FileAccessStamp:
                 os.ftruncate(fd, _SIZE)
             shared = mmap.mmap(fd, _SIZE)
         except (OSError, ValueError) as error:
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
             _log.warning("access stamp %s unusable (%s): callers are read on every request", self._path, error)
             return None
         self._fd = fd

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
 from mymonit.api.measure_schemas import Sensor
 from mymonit.api.schemas import DisplayName, MeasureName, Strict
@@ -74,8 +74,6 @@ class AlertRuleIn(Strict):
 
 
 class AlertRuleOut(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
     rule_id: int
     name: str
     experiment_id: int

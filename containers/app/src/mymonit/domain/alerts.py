@@ -45,7 +45,6 @@ class Condition:
     no_data_seconds: int | None
 
 
-
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
     """What a user defines; `measure_type` by name, as measures name it."""

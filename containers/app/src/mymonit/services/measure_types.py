@@ -24,7 +24,7 @@ class MeasureTypeService:
     def type_id(self, name: str | None) -> int | None:
         if name is None:
             return None
-        for measure_type in self._types.all():
-            if measure_type.name == name:
-                return measure_type.type_id
+        type_id = self.names_to_ids().get(name)
+        if type_id is not None:
+            return type_id
         raise InvalidRequest(f"unknown measure type {name!r}; GET /measure-types/ lists them")
