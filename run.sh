@@ -2,15 +2,15 @@
 # The whole MyMONIT stack. With a Docker engine it uses docker compose;
 # otherwise it runs natively: the infrastructure (run-infra.sh), the database
 # migrations and demo data, the audit shipper (the audit trail into
-# .run/audit.jsonl), the API under granian, the consumer, and nginx for TLS in
-# front (https://localhost:8443).
+# .run/audit.jsonl), the API under granian, the consumer, the alert evaluator,
+# and nginx for TLS in front (https://localhost:8443).
 #
 #   ./run.sh [start]          start, then follow the logs; Ctrl-C stops what it started
 #   ./run.sh demo             the same, plus a synthetic adapter publishing measures (or --demo)
 #   ./run.sh --detach         start (add --demo for the adapter) and return once healthy
 #   ./run.sh stop             stop the service, nginx and the infrastructure
 #   ./run.sh status           one line per process
-#   ./run.sh logs [NAME...]   follow the logs (api, consumer, shipper, audit, publisher, nginx, access, emulator)
+#   ./run.sh logs [NAME...]   follow the logs (api, consumer, alerts, shipper, audit, publisher, nginx, access, emulator)
 #   ./run.sh token EMAIL      print a Firebase ID token of a demo user
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -51,6 +51,7 @@ start_native() {
     shipper_start
     api_start
     consumer_start
+    alerts_start
     nginx_start
     wait_healthy "$HEALTH_URL" "$TLS_CA" 60
     ((demo)) && publisher_start
@@ -87,6 +88,7 @@ EOF
 # shipper last, once it has shipped what the others wrote until they exited.
 stop_service() {
     publisher_stop
+    alerts_stop
     consumer_stop
     api_stop
     nginx_stop
@@ -98,6 +100,7 @@ stop_service() {
 run_foreground() {
     local infra_was_up="$1" watch=(api) name
     consumer_alive && watch+=(consumer)
+    alerts_alive && watch+=(alerts)
     shipper_alive && watch+=(shipper)
     publisher_alive && watch+=(publisher)
     info "Following the logs of ${watch[*]} and nginx; Ctrl-C stops everything this run started"
@@ -143,6 +146,7 @@ status_native() {
     load_env
     api_status || down=1
     consumer_status || down=1
+    alerts_status || down=1
     shipper_status || down=1
     publisher_status
     nginx_status || down=1
@@ -161,7 +165,7 @@ token_native() {
 
 logs_native() {
     local names=("$@")
-    ((${#names[@]})) || names=(api consumer shipper publisher nginx)
+    ((${#names[@]})) || names=(api consumer alerts shipper publisher nginx)
     # `audit` follows .env's AUDIT_FILE.
     if [[ -r "$ENV_FILE" ]]; then
         load_env

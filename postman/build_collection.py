@@ -83,6 +83,16 @@ var S = {
                            for: {type: 'integer'}, no_data_after: {type: ['integer', 'null']},
                            severity: {enum: ['info', 'warning', 'critical']},
                            webhook_url: {type: ['string', 'null']}, created_by: {type: 'string'}}},
+  alert: {type: 'object', additionalProperties: false,
+          required: ['alert_id', 'rule_id', 'rule', 'experiment_id', 'severity', 'measure', 'series_id', 'sensor',
+                     'tags', 'state', 'since', 'fired_at', 'value', 'value_at'],
+          properties: {alert_id: {type: 'integer'}, rule_id: {type: 'integer'}, rule: {type: 'string'},
+                       experiment_id: {type: 'integer'}, severity: {enum: ['info', 'warning', 'critical']},
+                       measure: {type: 'string'}, series_id: {type: 'integer'}, sensor: {type: ['string', 'null']},
+                       tags: {type: 'object', additionalProperties: {type: 'string'}},
+                       state: {enum: ['normal', 'pending', 'firing', 'resolved', 'no-data']},
+                       since: {type: 'string'}, fired_at: {type: ['string', 'null']},
+                       value: {type: ['number', 'null']}, value_at: {type: 'string'}}},
   measureType: {type: 'object', required: ['type_id', 'name', 'symbol', 'quantity'],
                 properties: {type_id: {type: 'integer'}, name: {type: 'string'}, symbol: {type: 'string'},
                              quantity: {type: 'string'}}},
@@ -92,6 +102,7 @@ S.users = {type: 'array', items: S.user};
 S.measures = {type: 'array', items: S.measure};
 S.seriesList = {type: 'array', items: S.series};
 S.alertRules = {type: 'array', items: S.alertRule};
+S.alerts = {type: 'array', items: S.alert};
 // The run's own data (made by "Setup", removed by "Clean-up"): what the tests assert on, so that
 // they pass whatever a user did with the demo stack.
 function own(name) { return Number(pm.collectionVariables.get(name)); }
@@ -644,6 +655,16 @@ pm.test('the whole rule replaced', () => pm.expect(rule).to.include({threshold: 
 """, token="scientistToken", prerequest=skip_unless("ruleId"),
             body='{\n  "name": "postman-{{runId}}", "experiment_id": {{higgId}}, "measure": "hertz",'
                  '\n  "statistic": "mean", "condition": "above", "threshold": 90, "window": 120\n}'),
+    request("GET /alerts/?experiment_id={higg}", "GET", "/alerts/?experiment_id={{higgId}}", """
+const alerts = expectJson(200) || [];
+expectSchema('Alert[]', S.alerts);
+pm.test('only alerts of the experiment', () => alerts.forEach((a) => pm.expect(a.experiment_id).to.eql(own('higgId'))));
+""", token="scientistToken", prerequest=skip_unless("higgId"),
+            description="One alert per rule and series, once the evaluator has seen them."),
+    request("Katie Bouman: GET /alerts/?experiment_id={higg} → 403", "GET", "/alerts/?experiment_id={{higgId}}",
+            "expectProblem(403);", token="otherScientistToken", prerequest=skip_unless("higgId")),
+    request("Admin: GET /alerts/ → 403", "GET", "/alerts/", "expectProblem(403);", token="adminToken",
+            description="Alerts carry measures' values: an ADMIN keeps rules but does not read them."),
     request("Katie Bouman: GET /alert-rules/{rule} → 404", "GET", "/alert-rules/{{ruleId}}", "expectProblem(404);",
             token="otherScientistToken", prerequest=skip_unless("ruleId"),
             description="A rule of an experiment she is not associated with: as if it did not exist."),

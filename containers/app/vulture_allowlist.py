@@ -45,6 +45,9 @@ _.get_rule  # GET /alert-rules/{rule_id}
 _.create_rule  # POST /alert-rules/
 _.replace_rule  # PUT /alert-rules/{rule_id}
 _.delete_rule  # DELETE /alert-rules/{rule_id}
+_.list_alerts  # GET /alerts/ (api/resources/alerts.py)
+_.alert_history  # GET /alerts/{alert_id}/history
+_.trust_env  # requests.Session reads it (alerting/webhooks.py: no proxy from the environment)
 _.MIN  # Statistic.MIN (domain/alerts.py): read by value from a rule's JSON and from its table row
 _.MAX  # Statistic.MAX
 _.list_users  # GET /users/ (api/resources/users.py)

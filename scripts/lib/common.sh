@@ -104,6 +104,8 @@ MYMONIT_ENV_DEFAULTS=(
     FIREBASE_PROJECT_ID=demo-mymonit
     FIREBASE_AUTH_EMULATOR_HOST=127.0.0.1:9099
     DEMO_PASSWORD=@secret
+    # Signs the alerts' webhook notifications (X-MyMONIT-Signature; docs/api.md).
+    ALERT_WEBHOOK_SECRET=@secret
     # Compose only (docker-compose.yml): the audit pipeline's accounts.
     ELASTIC_PASSWORD=@secret
     KIBANA_SYSTEM_PASSWORD=@secret

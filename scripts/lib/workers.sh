@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The service's background processes besides the API, in native mode: the
-# consumer (`mymonit consume`), the audit shipper (`mymonit ship-audit`) and
-# the demo's synthetic adapter (`mymonit publish synthetic ...`). Each has
+# consumer (`mymonit consume`), the alert evaluator (`mymonit alerts`), the
+# audit shipper (`mymonit ship-audit`) and the demo's synthetic adapter (`mymonit publish synthetic ...`). Each has
 # .run/NAME.pid and .run/NAME.log.
 # A command the installed service does not have yet is skipped with a notice,
 # so ./run.sh works before every subcommand exists.
@@ -9,6 +9,8 @@
 
 CONSUMER_PID="$RUN_DIR/consumer.pid"
 CONSUMER_LOG="$RUN_DIR/consumer.log"
+ALERTS_PID="$RUN_DIR/alerts.pid"
+ALERTS_LOG="$RUN_DIR/alerts.log"
 PUBLISHER_PID="$RUN_DIR/publisher.pid"
 PUBLISHER_LOG="$RUN_DIR/publisher.log"
 SHIPPER_PID="$RUN_DIR/shipper.pid"
@@ -85,6 +87,41 @@ _consumer_figures() {
         /^mymonit_ingest_messages_dead_lettered_total[{ ]/ { dead += $2 }
         END { printf ", %d waiting, %d stored, %d dead-lettered since it started", waiting, stored, dead }
     ' <<<"$metrics"
+}
+
+# --- the alert evaluator --------------------------------------------------------
+
+alerts_available() {
+    cli_has alerts
+}
+
+alerts_alive() {
+    pid_alive "$ALERTS_PID"
+}
+
+alerts_start() {
+    if ! alerts_available; then
+        warn "Alert evaluator not started: this version of the service has no 'mymonit alerts' yet"
+        return 0
+    fi
+    _worker_start "$ALERTS_PID" "$ALERTS_LOG" "Alert evaluator" "$VENV_DIR/bin/mymonit" alerts
+    _worker_settled "$ALERTS_PID" "$ALERTS_LOG" "the alert evaluator"
+    ok "Alert evaluator started: every ${ALERT_INTERVAL:-10} s (log: $(rel_path "$ALERTS_LOG"))"
+}
+
+alerts_stop() {
+    stop_group "$ALERTS_PID" "Alert evaluator"
+}
+
+alerts_status() {
+    if alerts_alive; then
+        ok "Alerts      running (pid $(<"$ALERTS_PID"), every ${ALERT_INTERVAL:-10} s)"
+    elif ! alerts_available; then
+        info "Alerts      not available in this version of the service"
+    else
+        fail "Alerts      stopped"
+        return 1
+    fi
 }
 
 # --- the audit shipper ----------------------------------------------------------

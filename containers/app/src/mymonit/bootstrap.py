@@ -50,6 +50,7 @@ def api_parts(container: Container) -> ApiParts:
         experiments=container.experiment_service(), users=container.user_service(),
         measure_types=container.measure_type_service(), measures=container.measure_service(),
         series=container.series_service(), alert_rules=container.alert_rule_service(),
+        alerts=container.alert_service(),
         database_ready=container.database().ping, broker_ready=container.broker_probe(),
         web_page=container.web_page(), max_body_bytes=settings.REST_MAX_BODY_BYTES,
         trusted_proxies=parse_networks(settings.REST_TRUSTED_PROXIES),

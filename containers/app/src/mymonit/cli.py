@@ -52,6 +52,16 @@ def _invalid(error: ValidationError) -> click.ClickException:
     return click.ClickException(f"invalid configuration: {problems}")
 
 
+def _stopped_by_signals() -> threading.Event:
+    """Set by SIGTERM or SIGINT: a long-running command stops cleanly."""
+    import signal
+
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda _number, _frame: stop.set())
+    return stop
+
+
 def _listener(container: Container, stop: StopFlag) -> RabbitListener:
     """The consumer, its IngestSettings checked first so a bad value is an error message, not a traceback."""
     try:
@@ -124,12 +134,28 @@ def run() -> None:
         consumer.join(timeout=60)
 
 
+@main.command()
+def alerts() -> None:
+    """Evaluate the alert rules every ALERT_INTERVAL and deliver their webhooks, until SIGTERM/SIGINT."""
+    from mymonit.alerting.runner import run_alerts
+
+    container = _process()
+    settings: Settings = container.settings()
+    if settings.ALERT_WEBHOOK_SECRET is None:
+        raise click.ClickException("ALERT_WEBHOOK_SECRET is not set (run-infra.sh writes it into .env):"
+                                   " it signs the alerts' webhook notifications")
+    try:
+        interval = container.alert_settings().ALERT_INTERVAL
+    except ValidationError as error:
+        raise _invalid(error) from error
+    stop = _stopped_by_signals()
+    run_alerts(container.alert_evaluator(), container.alert_deliverer(), container.audit_trail(), interval, stop)
+
+
 @main.command("ship-audit")
 @click.option("--backlog", is_flag=True, help="Print the lanes and bytes not yet shipped, and exit.")
 def ship_audit(backlog: bool) -> None:
     """Send every process's audit spool (AUDIT_SPOOL_DIR) to Logstash and/or AUDIT_FILE until SIGTERM/SIGINT."""
-    import signal
-
     from mymonit.audit import spool_directory
     from mymonit.audit.spool_file import backlog as waiting
 
@@ -141,9 +167,7 @@ def ship_audit(backlog: bool) -> None:
         return
     if not settings.audit_shipped:
         raise click.ClickException("neither LOGSTASH_HOST nor AUDIT_FILE is set: there is nowhere to ship to")
-    stop = threading.Event()
-    for number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(number, lambda _number, _frame: stop.set())
+    stop = _stopped_by_signals()
     container.audit_shipper().run(stop)
 
 

@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     LOGSTASH_HOST: str | None = None
     LOGSTASH_PORT: int = Field(default=5959, ge=1, le=65535)
     LOGSTASH_USER: str = "mymonit"
+    ALERT_WEBHOOK_SECRET: SecretStr | None = None  # signs alert notifications (mymonit.alerting.webhooks)
     LOGSTASH_PASSWORD: SecretStr | None = None  # HTTP basic auth of the pipeline's http input
     AUDIT_FILE: str | None = None
     AUDIT_SPOOL_DIR: str | None = None

@@ -8,6 +8,10 @@ from pathlib import Path
 from dependency_injector import containers, providers
 
 from mymonit.access_stamp import FileAccessStamp, access_stamp_path
+from mymonit.alerting.deliverer import Deliverer, RetryPolicy
+from mymonit.alerting.evaluator import Evaluator
+from mymonit.alerting.settings import AlertSettings
+from mymonit.alerting.webhooks import WebhookPoster
 from mymonit.api.identity import RequestAuthenticator
 from mymonit.audit import AuditTrail, spool_directory
 from mymonit.audit.shipper import Shipper
@@ -29,12 +33,16 @@ from mymonit.ingest.series_ids import SeriesIds
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology
 from mymonit.services.alert_rules import AlertRuleService
+from mymonit.services.alerts import AlertService
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measure_types import MeasureTypeService
 from mymonit.services.measures import MeasureService
 from mymonit.services.series import SeriesService
 from mymonit.services.users import UserService
+from mymonit.storage.alert_outbox import MySqlOutbox
 from mymonit.storage.alert_rules import MySqlAlertRuleRepository
+from mymonit.storage.alert_store import MySqlAlertStore
+from mymonit.storage.alerts_reader import MySqlAlertReader
 from mymonit.storage.database import Database
 from mymonit.storage.experiments import MySqlAssociationRepository, MySqlExperimentRepository
 from mymonit.storage.ingest_names import MySqlNameSource
@@ -81,6 +89,18 @@ def build_listener(settings: Settings, ingest: IngestSettings, sink: MeasureSink
     return RabbitListener(connect, parts)
 
 
+def retry_policy(alerts: AlertSettings) -> RetryPolicy:
+    return RetryPolicy(first_seconds=alerts.ALERT_WEBHOOK_RETRY_SECONDS,
+                       max_seconds=alerts.ALERT_WEBHOOK_RETRY_MAX_SECONDS,
+                       max_attempts=alerts.ALERT_WEBHOOK_MAX_ATTEMPTS, timeout_seconds=alerts.ALERT_WEBHOOK_TIMEOUT)
+
+
+def webhook_secret(settings: Settings) -> bytes:
+    """ALERT_WEBHOOK_SECRET (`mymonit alerts` refuses to start without it)."""
+    secret = settings.ALERT_WEBHOOK_SECRET
+    return b"" if secret is None else secret.get_secret_value().encode()
+
+
 def audit_sink(settings: Settings) -> Sink:
     """Logstash's http input and/or the audit file, as configured (see `Settings.audit_shipped`)."""
     sinks: list[Sink] = []
@@ -119,6 +139,7 @@ class Container(containers.DeclarativeContainer):
     measure_writer = providers.Singleton(MySqlMeasureWriter, database)
     series_reader = providers.Singleton(MySqlSeriesReader, database)
     alert_rule_repository = providers.Singleton(MySqlAlertRuleRepository, database)
+    alert_reader = providers.Singleton(MySqlAlertReader, database)
 
     access_stamp = providers.Singleton(FileAccessStamp, providers.Callable(stamp_path, settings))
     user_service = providers.Singleton(
@@ -133,6 +154,7 @@ class Container(containers.DeclarativeContainer):
         AlertRuleService, alert_rule_repository, experiment_repository, measure_type_service,
         local_webhooks=providers.Callable(lambda s: s.MYMONIT_ENV is Environment.DEVELOPMENT, settings),
     )
+    alert_service = providers.Singleton(AlertService, alert_reader)
     measure_service = providers.Singleton(
         MeasureService, measure_reader, measure_type_service, series_service,
     )
@@ -160,4 +182,18 @@ class Container(containers.DeclarativeContainer):
     rabbit_listener = providers.Factory(
         build_listener, settings=settings, ingest=ingest_settings, sink=measure_writer, names=name_source,
         series=series_store, trail=audit_trail, metrics=consumer_metrics,
+    )
+
+    alert_settings = providers.Singleton(AlertSettings)
+    alert_store = providers.Singleton(MySqlAlertStore, database, alert_rule_repository)
+    alert_outbox = providers.Singleton(MySqlOutbox, database)
+    alert_evaluator = providers.Factory(
+        Evaluator, alert_store, audit_trail, external_url=alert_settings.provided.ALERT_EXTERNAL_URL,
+    )
+    webhook_poster = providers.Singleton(
+        WebhookPoster, providers.Callable(webhook_secret, settings), alert_settings.provided.ALERT_WEBHOOK_TIMEOUT,
+    )
+    alert_deliverer = providers.Factory(
+        Deliverer, alert_outbox, webhook_poster.provided.post, audit_trail,
+        providers.Callable(retry_policy, alert_settings),
     )

@@ -61,6 +61,9 @@ ENDPOINTS = [
     Endpoint("read alert rule", "GET", "/alert-rules/{R}", (200, 200, 404)),
     Endpoint("redefine alert rule", "PUT", "/alert-rules/{R}", (200, 200, 404), body="rule"),
     Endpoint("delete alert rule", "DELETE", "/alert-rules/{R}", (204, 204, 404)),
+    Endpoint("list alerts", "GET", "/alerts/", (403, 200, 200)),
+    Endpoint("list an experiment's alerts", "GET", "/alerts/?experiment_id={E}", (403, 200, 403)),
+    Endpoint("read an alert's history", "GET", "/alerts/{A}/history", (403, 200, 404)),
 ]
 PUBLIC = ["/health", "/metrics", "/openapi.json", "/docs"]
 CALLERS = ["no token", "garbage token", "revoked token", "unregistered uid", "ADMIN", "associated SCIENTIST",
@@ -112,7 +115,9 @@ def test_every_endpoint_answers_each_kind_of_caller_with_the_status_of_the_permi
     target, grantee = world.user_row(), world.user_row()
     world.associate(target, experiment)
     rule = world.alert_rule(experiment)
-    path = endpoint.path.format(E=experiment.experiment_id, U=target.user_id, V=grantee.user_id, R=rule.rule_id)
+    alert_id = world.alert(rule)
+    path = endpoint.path.format(E=experiment.experiment_id, U=target.user_id, V=grantee.user_id, R=rule.rule_id,
+                                A=alert_id)
     callers = {"revoked token": revoked, "unregistered uid": unregistered, "ADMIN": admin,
                "associated SCIENTIST": scientist, "other SCIENTIST": outsider}
 

@@ -16,6 +16,7 @@ from mymonit.domain.model import Experiment, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.domain.series import DEFAULT_LABELS, Labels
 from mymonit.storage.measure_writer import NewMeasure
+from mymonit.storage.session import Connection
 from tests.support.emulator import Account, Emulator
 from tests.unit.builders import a_rule_spec
 
@@ -81,6 +82,20 @@ class World:
         type_id = self.container.measure_type_service().names_to_ids()["hertz"]
         spec = a_rule_spec(f"rule-{secrets.token_hex(4)}", experiment.experiment_id)
         return self.container.alert_rule_repository().add(spec, type_id, "A-WORLD")
+
+    def alert(self, rule: AlertRule) -> int:
+        """An alert of the rule on its experiment's default hertz series, firing, as the evaluator leaves one."""
+        type_id = self.container.measure_type_service().names_to_ids()["hertz"]
+        (series_id,) = self.container.series_store().ensure(rule.spec.experiment_id, [(type_id, DEFAULT_LABELS)],
+                                                            limit=10_000)
+        sql = ("INSERT INTO alerts (rule_id, series_id, state, since, fired_at, last_value, value_at)"
+               " VALUES (%s, %s, 'firing', NOW(6), NOW(6), 1.5, NOW(6))")
+
+        def insert(connection: Connection) -> int:
+            connection.execute(sql, (rule.rule_id, series_id))
+            return int(connection.fetch_all("SELECT LAST_INSERT_ID()")[0][0])
+
+        return self.container.database().run(insert, retry=False)
 
     def associate(self, who: Caller | User, experiment: Experiment) -> None:
         user = who.user if isinstance(who, Caller) else who

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from mymonit.domain.alert_states import AlertState, AlertView, HistoryEntry
 from mymonit.domain.alerts import AlertRule, Comparison, Condition, RuleSpec, Severity, Statistic
 from mymonit.domain.model import Experiment, MeasureType, Role, User
 from mymonit.domain.personal import Personal
-from mymonit.domain.series import Selector
+from mymonit.domain.series import Labels, Selector
 from tests.unit.fakes import InMemoryStore, StoredMeasure
 
 # The demo's first measure: 2022-04-06 07:00 UTC.
@@ -54,7 +55,18 @@ def a_store() -> InMemoryStore:
     store.associations |= {("S001", 1), ("S002", 2)}
     store.alert_rules[1] = AlertRule(1, a_rule_spec(), "S001")
     store.last_rule_id = 1
+    store.alerts[1] = an_alert()
+    store.alert_history[1] = [HistoryEntry(1, AlertState.NORMAL, AlertState.PENDING, T0, 90.0),
+                              HistoryEntry(2, AlertState.PENDING, AlertState.FIRING, T0 + timedelta(minutes=1), 95.0)]
     return store
+
+
+def an_alert(alert_id: int = 1, *, experiment_id: int = 1, state: AlertState = AlertState.FIRING,
+             sensor: str | None = "north") -> AlertView:
+    """An alert of rule 1 on a series of the experiment's hertz measures, firing since T0 + 1 min."""
+    fired = T0 + timedelta(minutes=1)
+    return AlertView(alert_id, 1, "too-hot", experiment_id, "warning", HERTZ.name, 100 + alert_id,
+                     Labels(sensor, '{"site":"a"}'), state, fired, fired, 95.0, fired + timedelta(seconds=30))
 
 
 def a_rule_spec(name: str = "vibrating", experiment_id: int = 1, *, measure: str = HERTZ.name,

@@ -91,6 +91,7 @@ def container(settings: Settings, ports: Ports) -> Container:
         container.series_reader: ports.series,
         container.access_stamp: ports.stamp,
         container.alert_rule_repository: ports.alert_rules,
+        container.alert_reader: ports.alerts,
         container.token_verifier: FakeTokenVerifier(TOKENS),
         container.database: FakeDatabase(),
         container.broker_probe: lambda: True,

@@ -6,11 +6,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
-from mymonit.api.measure_schemas import Sensor
+from mymonit.api.measure_schemas import LabelsOut, Sensor, labels_json
 from mymonit.api.schemas import DisplayName, MeasureName, Strict
+from mymonit.domain.alert_states import AlertState, AlertView, HistoryEntry
 from mymonit.domain.alerts import AlertRule, Comparison, Condition, RuleSpec, Severity, Statistic
 from mymonit.domain.errors import BadLabels, InvalidField
 from mymonit.domain.series import MAX_TAGS, TAG_KEY, selector
+from mymonit.domain.timestamps import iso_utc
 
 MAX_WINDOW = 86_400  # a day: longer windows belong to the rollups' plots, not to alerting
 MAX_NO_DATA = 7 * 86_400
@@ -106,3 +108,62 @@ def rule_json(rule: AlertRule) -> dict[str, object]:
         "for": condition.for_seconds, "no_data_after": condition.no_data_seconds, "severity": spec.severity.value,
         "webhook_url": spec.webhook_url, "created_by": rule.created_by,
     }
+
+
+MAX_ALERTS_PAGE = 1_000
+
+
+class AlertParams(Strict):
+    experiment_id: int | None = Field(default=None, ge=1, le=MAX_ID,
+                                      description="only this experiment's alerts (403 if not yours)")
+    state: AlertState | None = Field(default=None, description="only the alerts in this state")
+    after: int = Field(default=0, ge=0, description="only alerts with a higher id (the Link header's next page)")
+    limit: int = Field(default=100, ge=1, le=MAX_ALERTS_PAGE)
+
+
+class AlertOut(LabelsOut):
+    alert_id: int
+    rule_id: int
+    rule: str = Field(description="the rule's name")
+    experiment_id: int
+    severity: Severity
+    measure: str
+    series_id: int
+    state: AlertState
+    since: str = Field(description="when the alert entered its state, ISO-8601 UTC")
+    fired_at: str | None = Field(description="when it last began firing; null: never")
+    value: float | None = Field(description="the rule's statistic when last evaluated; null: none yet")
+    value_at: str
+
+
+class HistoryParams(Strict):
+    before: int | None = Field(default=None, ge=1, description="only transitions older than this one (next page)")
+    limit: int = Field(default=100, ge=1, le=MAX_ALERTS_PAGE)
+
+
+class TransitionOut(BaseModel):
+    history_id: int
+    previous: AlertState
+    state: AlertState
+    at: str
+    value: float | None
+
+
+class AlertHistoryOut(BaseModel):
+    alert: AlertOut
+    transitions: list[TransitionOut] = Field(description="newest first")
+
+
+def alert_json(alert: AlertView) -> dict[str, object]:
+    return {
+        "alert_id": alert.alert_id, "rule_id": alert.rule_id, "rule": alert.rule_name,
+        "experiment_id": alert.experiment_id, "severity": alert.severity, "measure": alert.measure_type,
+        "series_id": alert.series_id, **labels_json(alert.labels), "state": alert.state.value,
+        "since": iso_utc(alert.since), "fired_at": None if alert.fired_at is None else iso_utc(alert.fired_at),
+        "value": alert.last_value, "value_at": iso_utc(alert.value_at),
+    }
+
+
+def transition_json(entry: HistoryEntry) -> dict[str, object]:
+    return {"history_id": entry.history_id, "previous": entry.previous.value, "state": entry.state.value,
+            "at": iso_utc(entry.at), "value": entry.value}

@@ -16,11 +16,12 @@ from mymonit.api.identity import RequestAuthenticator
 from mymonit.api.operations import Api
 from mymonit.api.problems import register_problem_handlers
 from mymonit.api.proxy import TrustedProxy
-from mymonit.api.resources import alert_rules, experiments, measure_types, measures, series, system, users
-from mymonit.api.series_metrics import SeriesCounts
+from mymonit.api.resources import alert_rules, alerts, experiments, measure_types, measures, series, system, users
+from mymonit.api.stored_gauges import firing_gauge, series_gauge
 from mymonit.audit import AuditTrail
 from mymonit.logs import bind_request
 from mymonit.services.alert_rules import AlertRuleService
+from mymonit.services.alerts import AlertService
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measure_types import MeasureTypeService
 from mymonit.services.measures import MeasureService
@@ -42,6 +43,7 @@ class ApiParts:
     measures: MeasureService
     series: SeriesService
     alert_rules: AlertRuleService
+    alerts: AlertService
     database_ready: Callable[[], bool]
     broker_ready: Callable[[], bool]
     web_page: Blueprint
@@ -58,8 +60,9 @@ def registered_api(parts: ApiParts) -> Api:
     measures.register(api, parts.measures)
     series.register(api, parts.series)
     alert_rules.register(api, parts.alert_rules)
+    alerts.register(api, parts.alerts)
     system.register(api, parts.database_ready, parts.broker_ready, lambda: [t.name for t in parts.measure_types.all()],
-                    SeriesCounts(parts.series.counts))
+                    [series_gauge(parts.series.counts), firing_gauge(parts.alerts.firing)])
     return api
 
 

@@ -37,6 +37,7 @@ _PATH_PARAMETERS = {
     "experiment_id": PathParameter("int", {"type": "integer", "minimum": 1}),
     "user_id": PathParameter("string", {"type": "string", "maxLength": 30}),
     "rule_id": PathParameter("int", {"type": "integer", "minimum": 1}),
+    "alert_id": PathParameter("int", {"type": "integer", "minimum": 1}),
 }
 # Through nginx, any operation can meet its rate limit (429) or find the API down or slow (502,
 # 504); any can meet a database or identity provider that is down, or a query too slow (503).

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
-from flask import Response
+from flask import Response, request
 
 from mymonit.domain.model import Experiment, User
 from mymonit.domain.timestamps import iso_utc
@@ -21,6 +22,15 @@ def created(data: Any, location: str) -> Response:
 
 def no_content() -> Response:
     return Response(status=204)
+
+
+NEXT_PAGE = {"Link": 'RFC 8288 link to the next page: <...>; rel="next"'}  # an Operation's documented header
+
+
+def next_page(name: str, value: str) -> dict[str, str]:
+    """The Link header to this request's next page: its query with `name` set to `value`."""
+    params = {**request.args, name: value}
+    return {"Link": f'<{request.path}?{urlencode(params)}>; rel="next"'}
 
 
 iso = iso_utc

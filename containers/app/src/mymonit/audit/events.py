@@ -1,7 +1,7 @@
 """The closed vocabulary of audit events and their outcomes.
 
 An event name is `source:subject:action`: where it happened (`api`, `auth`, `ingest`,
-`service`), what it concerned, and what was done. Adding a member here is the only way to add an
+`alerts`, `service`), what it concerned, and what was done. Adding a member here is the only way to add an
 event, so dashboards and alerts can rely on the list being complete.
 """
 
@@ -37,6 +37,8 @@ class AuditEvent(StrEnum):
     API_ALERT_RULE_CREATED = "api:alert-rule:created"
     API_ALERT_RULE_UPDATED = "api:alert-rule:updated"
     API_ALERT_RULE_DELETED = "api:alert-rule:deleted"
+    API_ALERTS_LISTED = "api:alerts:listed"
+    API_ALERT_HISTORY_READ = "api:alert-history:read"
     API_REQUEST_REJECTED = "api:request:rejected"
     API_REQUEST_FAILED = "api:request:failed"
     AUTH_TOKEN_REJECTED = "auth:token:rejected"  # nosec B105  # an event name, not a password
@@ -47,6 +49,15 @@ class AuditEvent(StrEnum):
     INGEST_MESSAGE_DEAD_LETTERED = "ingest:message:dead-lettered"
     INGEST_CONSUMER_STARTED = "ingest:consumer:started"
     INGEST_CONSUMER_STOPPED = "ingest:consumer:stopped"
+    ALERTS_ALERT_NORMAL = "alerts:alert:normal"
+    ALERTS_ALERT_PENDING = "alerts:alert:pending"
+    ALERTS_ALERT_FIRING = "alerts:alert:firing"
+    ALERTS_ALERT_RESOLVED = "alerts:alert:resolved"
+    ALERTS_ALERT_NO_DATA = "alerts:alert:no-data"
+    ALERTS_WEBHOOK_DELIVERED = "alerts:webhook:delivered"
+    ALERTS_WEBHOOK_FAILED = "alerts:webhook:failed"
+    ALERTS_EVALUATOR_STARTED = "alerts:evaluator:started"
+    ALERTS_EVALUATOR_STOPPED = "alerts:evaluator:stopped"
     SERVICE_STARTED = "service:started"
 
 

@@ -82,7 +82,7 @@ def _level_from_environment() -> int:
 
 def _secret_values(settings: Settings) -> tuple[str, ...]:
     secrets = (settings.DB_PASSWORD, settings.RABBIT_PASSWORD, settings.ADAPTER_PASSWORD,
-               settings.LOGSTASH_PASSWORD)
+               settings.LOGSTASH_PASSWORD, settings.ALERT_WEBHOOK_SECRET)
     return tuple(value for s in secrets if s is not None and (value := s.get_secret_value()))
 
 

@@ -21,6 +21,11 @@ class UnknownUser(NotFound):
         super().__init__(f"user {user_id} does not exist")
 
 
+class UnknownAlert(NotFound):
+    def __init__(self, alert_id: int) -> None:
+        super().__init__(f"alert {alert_id} does not exist")
+
+
 class UnknownAlertRule(NotFound):
     def __init__(self, rule_id: int) -> None:
         super().__init__(f"alert rule {rule_id} does not exist")

@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Protocol
 
+from mymonit.domain.alert_states import AlertState, AlertView, HistoryEntry
 from mymonit.domain.alerts import AlertRule, RuleSpec
 from mymonit.domain.model import Bucket, Caller, Experiment, MeasureType, Role, User
 from mymonit.domain.queries import AggregateQuery, MeasurePage, MeasureQuery, MeasureRow
@@ -65,6 +66,23 @@ class AlertRuleRepository(Protocol):
         ...
 
     def delete(self, rule_id: int) -> None: ...
+
+
+class AlertReader(Protocol):
+    def alerts(self, experiment_ids: Collection[int], state: AlertState | None, after: int,
+               limit: int) -> list[AlertView]:
+        """The alerts of these experiments (in this state), by id above `after`, at most `limit`."""
+        ...
+
+    def by_id(self, alert_id: int) -> AlertView | None: ...
+
+    def history(self, alert_id: int, before: int | None, limit: int) -> list[HistoryEntry]:
+        """Its transitions, newest first, with ids below `before`, at most `limit`."""
+        ...
+
+    def firing(self) -> dict[tuple[int, str], int]:
+        """How many alerts fire, by (experiment id, severity)."""
+        ...
 
 
 class ExperimentRepository(Protocol):

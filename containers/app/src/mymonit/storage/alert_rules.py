@@ -20,7 +20,7 @@ _COLUMNS = ("experiment_id", "type_id", "name", "sensor", "tags", "statistic", "
 _SELECT = (
     "SELECT r.rule_id, r.name, r.experiment_id, t.name, r.sensor, r.tags, r.statistic, r.comparison, r.threshold,"
     " r.clear_threshold, r.window_seconds, r.for_seconds, r.no_data_seconds, r.severity, r.webhook_url,"
-    " r.created_by FROM alert_rules r JOIN measure_types t ON t.type_id = r.type_id"
+    " r.created_by, r.type_id FROM alert_rules r JOIN measure_types t ON t.type_id = r.type_id"
 )
 
 
@@ -52,6 +52,11 @@ class MySqlAlertRuleRepository:
         sql = _SELECT + chosen + " ORDER BY r.rule_id"
         rows = self._db.run(lambda c: c.fetch_all(sql, tuple(experiment_ids or ())))
         return [_rule(row) for row in rows]
+
+    def with_type_ids(self) -> list[tuple[AlertRule, int]]:
+        """Every rule, with its measure type's id (the evaluator matches series by it)."""
+        rows = self._db.run(lambda c: c.fetch_all(_SELECT + " ORDER BY r.rule_id"))
+        return [(_rule(row), int(row[16])) for row in rows]
 
     def by_id(self, rule_id: int) -> AlertRule | None:
         rows = self._db.run(lambda c: c.fetch_all(_SELECT + " WHERE r.rule_id = %s", (rule_id,)))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from mymonit.domain.model import Caller
 from mymonit.services.alert_rules import AlertRuleService
+from mymonit.services.alerts import AlertService
 from mymonit.services.experiments import ExperimentService
 from mymonit.services.measure_types import MeasureTypeService
 from mymonit.services.measures import MeasureService
@@ -25,7 +26,7 @@ from mymonit.services.ports import (
 )
 from mymonit.services.series import SeriesService
 from mymonit.services.users import UserService
-from tests.unit.fakes.alerts import FakeAlertRuleRepository
+from tests.unit.fakes.alerts import FakeAlertReader, FakeAlertRuleRepository
 from tests.unit.fakes.auth import FakeAccountStatusSource, FakeTokenVerifier
 from tests.unit.fakes.experiments import FakeAssociationRepository, FakeExperimentRepository
 from tests.unit.fakes.measures import FakeMeasureReader, FakeMeasureSink, FakeMeasureTypeRepository
@@ -35,7 +36,8 @@ from tests.unit.fakes.system import FakeAccessStamp, FakeClock, FakeDatabase
 from tests.unit.fakes.users import FakeUserRepository
 
 __all__ = [
-    "FakeAccessStamp", "FakeAccountStatusSource", "FakeAlertRuleRepository", "FakeAssociationRepository",
+    "FakeAccessStamp", "FakeAccountStatusSource", "FakeAlertReader", "FakeAlertRuleRepository",
+    "FakeAssociationRepository",
     "FakeClock", "FakeDatabase", "FakeExperimentRepository",
     "FakeMeasureReader", "FakeMeasureSink", "FakeMeasureTypeRepository", "FakeSeriesReader", "FakeSeriesStore",
     "FakeTokenVerifier", "FakeUserRepository",
@@ -53,6 +55,7 @@ class Ports:
     measure_types: MeasureTypeRepository
     reader: FakeMeasureReader  # the fake itself: tests read back the queries it was asked
     alert_rules: AlertRuleRepository
+    alerts: FakeAlertReader
     series: FakeSeriesReader = field(default_factory=FakeSeriesReader)
     stamp: FakeAccessStamp = field(default_factory=FakeAccessStamp)
 
@@ -69,11 +72,13 @@ class Services:
     measures: MeasureService
     series: SeriesService
     alert_rules: AlertRuleService
+    alerts: AlertService
 
 
 def ports_over(store: InMemoryStore) -> Ports:
     return Ports(FakeUserRepository(store), FakeExperimentRepository(store), FakeAssociationRepository(store),
-                 FakeMeasureTypeRepository(store), FakeMeasureReader(store), FakeAlertRuleRepository(store))
+                 FakeMeasureTypeRepository(store), FakeMeasureReader(store), FakeAlertRuleRepository(store),
+                 FakeAlertReader(store))
 
 
 def services_over(ports: Ports) -> Services:
@@ -86,6 +91,7 @@ def services_over(ports: Ports) -> Services:
         MeasureService(ports.measure_reader, types, series),
         series,
         AlertRuleService(ports.alert_rules, ports.experiments, types, local_webhooks=True),
+        AlertService(ports.alerts),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 
+from mymonit.domain.alert_states import AlertState, AlertView, HistoryEntry
 from mymonit.domain.alerts import AlertRule, RuleSpec
 from mymonit.domain.errors import DuplicateAlertRule
 from tests.unit.fakes.store import InMemoryStore, folded
@@ -50,3 +51,32 @@ class FakeAlertRuleRepository:
         if any(r.spec.experiment_id == spec.experiment_id and folded(r.spec.name) == folded(spec.name)
                and r.rule_id != rule_id for r in self._store.alert_rules.values()):
             raise DuplicateAlertRule
+
+
+class FakeAlertReader:
+    """The fake of `services.ports.AlertReader`, over the store's `alerts` and `alert_history`
+    (each alert's transitions, oldest first)."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+
+    def alerts(self, experiment_ids: Collection[int], state: AlertState | None, after: int,
+               limit: int) -> list[AlertView]:
+        chosen = [a for _, a in sorted(self._store.alerts.items()) if a.experiment_id in experiment_ids
+                  and (state is None or a.state is state) and a.alert_id > after]
+        return chosen[:limit]
+
+    def by_id(self, alert_id: int) -> AlertView | None:
+        return self._store.alerts.get(alert_id)
+
+    def history(self, alert_id: int, before: int | None, limit: int) -> list[HistoryEntry]:
+        newest_first = sorted(self._store.alert_history.get(alert_id, []), key=lambda e: -e.history_id)
+        return [e for e in newest_first if before is None or e.history_id < before][:limit]
+
+    def firing(self) -> dict[tuple[int, str], int]:
+        counts: dict[tuple[int, str], int] = {}
+        for alert in self._store.alerts.values():
+            if alert.state is AlertState.FIRING:
+                key = (alert.experiment_id, alert.severity)
+                counts[key] = counts.get(key, 0) + 1
+        return counts

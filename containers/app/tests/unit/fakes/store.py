@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mymonit.domain.alert_states import AlertView, HistoryEntry
 from mymonit.domain.alerts import AlertRule
 from mymonit.domain.model import Experiment, MeasureType, User
 from mymonit.domain.queries import MeasureRow
@@ -22,6 +23,8 @@ class InMemoryStore:
     last_experiment_id: int = 0  # like AUTO_INCREMENT: a deleted experiment's id is never given again
     alert_rules: dict[int, AlertRule] = field(default_factory=dict)
     last_rule_id: int = 0
+    alerts: dict[int, AlertView] = field(default_factory=dict)
+    alert_history: dict[int, list[HistoryEntry]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,13 @@ from datetime import timedelta
 
 import pytest
 
-from mymonit.domain.errors import AdminOnly, AdminsCannotReadMeasures, NotAssociated, UnknownAlertRule
+from mymonit.domain.errors import (
+    AdminOnly,
+    AdminsCannotReadMeasures,
+    NotAssociated,
+    UnknownAlert,
+    UnknownAlertRule,
+)
 from mymonit.domain.model import Caller, Role
 from mymonit.domain.series import EVERY_SERIES, selector
 from mymonit.services.measures import MeasureFilter
@@ -49,6 +55,9 @@ CALLS: dict[str, Call] = {
     "read an alert rule": lambda s, actor: s.alert_rules.get(actor, 1),
     "redefine an alert rule": lambda s, actor: s.alert_rules.replace(actor, 1, a_rule_spec(threshold=99.0)),
     "delete an alert rule": lambda s, actor: s.alert_rules.delete(actor, 1),
+    "list alerts": lambda s, actor: s.alerts.visible_to(actor, None, None, 0, 100),
+    "list an experiment's alerts": lambda s, actor: s.alerts.visible_to(actor, 1, None, 0, 100),
+    "read an alert's history": lambda s, actor: s.alerts.history(actor, 1, None, 100),
 }
 
 ALLOWED = None
@@ -60,7 +69,9 @@ RULE_KEEPERS = {"list an experiment's alert rules": NotAssociated, "define an al
                 "read an alert rule": UnknownAlertRule, "redefine an alert rule": UnknownAlertRule,
                 "delete an alert rule": UnknownAlertRule}
 MEASURE_READS = {"read a page of measures", "export measures", "aggregate measures", "aggregate per series",
-                 "list series"}
+                 "list series", "list an experiment's alerts"}
+# Alerts carry measures' values: only SCIENTISTs read them, each those of their own experiments.
+ALERT_READS = {"list alerts": ALLOWED, "read an alert's history": UnknownAlert}
 
 EXPECTED: dict[tuple[str, str], type[Exception] | None] = {}
 for call in ADMIN_ONLY:
@@ -71,6 +82,9 @@ for call in MEASURE_READS:
     EXPECTED |= {(call, "admin"): AdminsCannotReadMeasures, (call, "associated"): ALLOWED,
                  (call, "unassociated"): NotAssociated}
 
+for call, refusal in ALERT_READS.items():
+    EXPECTED |= {(call, "admin"): AdminsCannotReadMeasures, (call, "associated"): ALLOWED,
+                 (call, "unassociated"): refusal}
 for call, refusal in RULE_KEEPERS.items():
     EXPECTED |= {(call, "admin"): ALLOWED, (call, "associated"): ALLOWED, (call, "unassociated"): refusal}
 

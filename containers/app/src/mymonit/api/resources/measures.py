@@ -7,9 +7,8 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import Response, request, stream_with_context
+from flask import Response, stream_with_context
 
 from mymonit.api.measure_schemas import (
     TAG_PARAMETERS,
@@ -23,7 +22,7 @@ from mymonit.api.measure_schemas import (
     labels_json,
 )
 from mymonit.api.operations import Api, Operation, audit_when_streamed, note, streamed
-from mymonit.api.responses import iso, json_response
+from mymonit.api.responses import NEXT_PAGE, iso, json_response, next_page
 from mymonit.audit import AuditEvent, Outcome
 from mymonit.domain.cursors import encode_cursor
 from mymonit.domain.model import Caller
@@ -42,7 +41,7 @@ def register(api: Api, measures: MeasureService) -> None:
 
     @api.operation(bp, Operation("GET", "/measures/{experiment_id}", "Read measures, one page at a time", TAG,
                                  query=MeasureParams, response=list[MeasureOut],
-                                 headers={"Link": 'RFC 8288 link to the next page: <...>; rel="next"'},
+                                 headers=NEXT_PAGE,
                                  audit=AuditEvent.API_MEASURES_READ, description=CHOOSING))
     def read_measures(actor: Caller, experiment_id: int, query: MeasureParams) -> Response:
         wanted = MeasureFilter(query.start, query.end, query.measure, query.limit, query.order, query.cursor,
@@ -59,9 +58,7 @@ def register(api: Api, measures: MeasureService) -> None:
         ]
         headers = {}
         if page.next_cursor is not None:
-            params = {k: v for k, v in request.args.items() if k != "cursor"}
-            params["cursor"] = encode_cursor(page.next_cursor, experiment_id, query.order)
-            headers["Link"] = f'<{request.path}?{urlencode(params)}>; rel="next"'
+            headers = next_page("cursor", encode_cursor(page.next_cursor, experiment_id, query.order))
         return json_response(body, headers=headers)
 
     @api.operation(bp, Operation("GET", "/measures/{experiment_id}/aggregate", "Aggregate measures into time buckets",

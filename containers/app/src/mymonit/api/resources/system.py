@@ -14,7 +14,7 @@ from mymonit.api.openapi import build_openapi
 from mymonit.api.operations import Api, Operation
 from mymonit.api.responses import json_response
 from mymonit.api.schemas import Health
-from mymonit.api.series_metrics import SeriesCounts
+from mymonit.api.stored_gauges import StoredGauge, gauges_text
 
 SWAGGER_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 DOCS = resources.files("mymonit") / "static" / "docs"
@@ -22,7 +22,7 @@ TAG = "service"
 
 
 def register(api: Api, database_ready: Callable[[], bool], broker_ready: Callable[[], bool],
-             measure_types: Callable[[], list[str]], series_counts: SeriesCounts) -> None:
+             measure_types: Callable[[], list[str]], gauges: list[StoredGauge]) -> None:
     bp = api.blueprint("system")
 
     @api.operation(bp, Operation("GET", "/health", "Readiness of the service, its database and its broker", TAG,
@@ -38,7 +38,7 @@ def register(api: Api, database_ready: Callable[[], bool], broker_ready: Callabl
                                  media_type="text/plain"))
     def metrics() -> Response:
         body, content_type = metrics_text()
-        return Response(body + series_counts.text(), content_type=content_type)
+        return Response(body + gauges_text(gauges), content_type=content_type)
 
     spec: dict[str, object] = {}
 
