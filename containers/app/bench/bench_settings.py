@@ -23,6 +23,7 @@ BENCH_DATABASE = "my_monit_bench"
 sys.path.insert(0, str(ROOT / "containers" / "app" / "tests" / "support"))
 from databases import recreate_database  # noqa: E402
 from environment import read_env_file  # noqa: E402
+from webhook_receiver import Receiver, webhook_receiver  # noqa: E402
 
 # The bench never touches the demo or test databases, nor the demo's audit spool: no spool unless a
 # benchmark asks for one (with a directory of its own, as bench/audit.py does).
@@ -31,8 +32,8 @@ OVERRIDES = {"DB_DATABASE": BENCH_DATABASE, **NO_AUDIT_SPOOL}
 
 T = TypeVar("T")
 __all__ = [  # the helpers of tests/support, re-exported for the benches
-    "BENCH_DATABASE", "NO_AUDIT_SPOOL", "OVERRIDES", "ROOT", "connect", "load_bench_settings", "one_row",
-    "read_env_file", "recreate_database", "wait_for_database", "with_reconnects",
+    "BENCH_DATABASE", "NO_AUDIT_SPOOL", "OVERRIDES", "ROOT", "Receiver", "connect", "load_bench_settings",
+    "one_row", "read_env_file", "recreate_database", "wait_for_database", "webhook_receiver", "with_reconnects",
 ]
 
 

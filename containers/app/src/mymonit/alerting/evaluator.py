@@ -23,6 +23,9 @@ EVENTS = {
 }
 
 
+VALUE_REFRESH = timedelta(seconds=60)
+
+
 @dataclass(frozen=True, slots=True)
 class CycleReport:
     rules: int
@@ -45,25 +48,26 @@ class Evaluator:
         self._trail = trail
         self._external_url = external_url.rstrip("/")
         self._clock = clock
+        self._matching: tuple[list[RuleOnType], list[Target], list[tuple[RuleOnType, Target]]] | None = None
 
     def cycle(self) -> CycleReport:
         started = time.perf_counter()
         now = self._clock()
         rules = self._store.rules()
-        matched = pairs(rules, self._store.targets())
+        matched = self._matched(rules, self._store.targets())
         tracked = {(a.rule_id, a.series_id): a
                    for a in self._store.track([(r.rule.rule_id, t.series_id) for r, t in matched], now)}
         observe = self._observer(matched, now)
         transitions: list[tuple[RuleOnType, Transition]] = []
-        values: dict[int, float | None] = {}
+        values: list[tuple[Tracked, float]] = []
         for rule, target in matched:
             alert = tracked[(rule.rule.rule_id, target.series_id)]
             condition = rule.rule.spec.condition
             observed = observe(condition, target.series_id)
             to = decide(condition, alert.state, alert.since, observed, now)
             if to is alert.state:
-                if observed.value is not None and observed.value != alert.last_value:
-                    values[alert.alert_id] = observed.value
+                if observed.value is not None and self._worth_writing(alert, observed.value, now):
+                    values.append((alert, observed.value))
                 continue
             transitions.append((rule, self._transition(rule, target, alert, to, observed.value, now)))
         taken = [(rule, t) for rule, t in transitions if self._store.take(t)]
@@ -72,6 +76,22 @@ class Evaluator:
         self._store.refresh(values, now)
         return CycleReport(len(rules), len(matched), len(taken), sum(t.notification is not None for _, t in taken),
                            time.perf_counter() - started)
+
+    @staticmethod
+    def _worth_writing(alert: Tracked, value: float, now: datetime) -> bool:
+        """A changed value is written at once unless the alert is normal and has one already, then at
+        most every VALUE_REFRESH: 10,000 quiet series cost no 10,000 writes per cycle."""
+        if value == alert.last_value:
+            return False
+        quiet = alert.state is AlertState.NORMAL and alert.last_value is not None
+        return not quiet or now - alert.value_at >= VALUE_REFRESH
+
+    def _matched(self, rules: list[RuleOnType], targets: list[Target]) -> list[tuple[RuleOnType, Target]]:
+        """Matched again only when the store gives other lists (it keeps them while nothing changed)."""
+        known = self._matching
+        if known is None or known[0] is not rules or known[1] is not targets:
+            known = self._matching = (rules, targets, pairs(rules, targets))
+        return known[2]
 
     def _transition(self, rule: RuleOnType, target: Target, alert: Tracked, to: AlertState, value: float | None,
                     now: datetime) -> Transition:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -41,6 +41,7 @@ class Tracked:
     since: datetime
     fired_at: datetime | None
     last_value: float | None
+    value_at: datetime
     version: int
 
 
@@ -107,8 +108,8 @@ class AlertStore(Protocol):
         alert is still at the version it was read at; False: another evaluator took one first."""
         ...
 
-    def refresh(self, values: Mapping[int, float | None], now: datetime) -> None:
-        """The newest value of alerts whose state did not change (by alert id)."""
+    def refresh(self, values: Sequence[tuple[Tracked, float]], now: datetime) -> None:
+        """The newest value of alerts whose state did not change."""
         ...
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 
@@ -122,3 +123,38 @@ def test_a_redirect_to_another_host_is_not_followed(alert_world: AlertWorld, rec
 
     assert [r.status for r in receiver.received] == [307]
     assert alert_world.outbox()[0][1:] == (1, False)
+
+
+def test_an_edited_rule_and_a_new_series_count_from_the_next_cycle(alert_world: AlertWorld) -> None:
+    rule = alert_world.rule(None)
+    alert_world.measure(8.0, labels=Labels("north"))
+    alert_world.cycle()
+    assert alert_world.states(rule) == ["normal"]
+
+    lower = dataclasses.replace(rule.spec, condition=dataclasses.replace(rule.spec.condition, threshold=7.0, clear=6.0))
+    alert_world.container.alert_rule_repository().replace(rule.rule_id, lower, alert_world.type_id)
+    alert_world.measure(9.0, labels=Labels("south"))
+    alert_world.cycle(after=1)
+    assert alert_world.states(rule) == ["firing", "firing"]
+
+
+def test_a_quiet_alert_writes_its_value_at_most_once_a_minute(alert_world: AlertWorld) -> None:
+    rule = alert_world.rule(None)
+
+    def stored_value() -> float:
+        rows = alert_world.container.database().run(lambda c: c.fetch_all(
+            "SELECT last_value FROM alerts WHERE rule_id = %s", (rule.rule_id,)))
+        return float(rows[0][0])
+
+    alert_world.measure(1.0)
+    alert_world.cycle()
+    alert_world.cycle(after=1)
+    assert stored_value() == 1.0
+    alert_world.clock.advance(10)
+    alert_world.measure(2.0)
+    alert_world.cycle()
+    assert stored_value() == 1.0  # normal, written less than a minute ago
+    alert_world.clock.advance(60)
+    alert_world.measure(3.0)
+    alert_world.cycle()
+    assert stored_value() == 3.0

@@ -20,7 +20,7 @@ TARGET = Target(12, 1, HERTZ.type_id, Labels("north", '{"site":"a"}'))
 
 
 def transition(before: AlertState, to: AlertState, fired_at: datetime | None = None) -> Transition:
-    alert = Tracked(7, 3, 12, before, AT - timedelta(minutes=5), fired_at, 1.0, 4)
+    alert = Tracked(7, 3, 12, before, AT - timedelta(minutes=5), fired_at, 1.0, AT, 4)
     return Transition(alert, to, AT, 42.5, None)
 
 
