@@ -66,12 +66,19 @@ consumer_stop() {
 }
 
 consumer_status() {
-    if consumer_alive; then
-        ok "Consumer    running (pid $(<"$CONSUMER_PID"), queue $RABBIT_QUEUE$(_consumer_figures))"
-    elif ! consumer_available; then
-        info "Consumer    not available in this version of the service"
+    _worker_status consumer "Consumer   " "$CONSUMER_PID" ", queue $RABBIT_QUEUE$(_consumer_figures)"
+}
+
+# _worker_status NAME LABEL PID_FILE DETAIL: one line of ./run.sh status; returns 1 for a process
+# this version has and that is not running.
+_worker_status() {
+    local name="$1" label="$2" pid_file="$3" detail="$4"
+    if pid_alive "$pid_file"; then
+        ok "$label running (pid $(<"$pid_file")$detail)"
+    elif ! "${name}_available"; then
+        info "$label not available in this version of the service"
     else
-        fail "Consumer    stopped"
+        fail "$label stopped"
         return 1
     fi
 }
@@ -114,14 +121,7 @@ alerts_stop() {
 }
 
 alerts_status() {
-    if alerts_alive; then
-        ok "Alerts      running (pid $(<"$ALERTS_PID"), every ${ALERT_INTERVAL:-10} s)"
-    elif ! alerts_available; then
-        info "Alerts      not available in this version of the service"
-    else
-        fail "Alerts      stopped"
-        return 1
-    fi
+    _worker_status alerts "Alerts     " "$ALERTS_PID" ", every ${ALERT_INTERVAL:-10} s"
 }
 
 # --- the audit shipper ----------------------------------------------------------

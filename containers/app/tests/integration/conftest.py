@@ -13,13 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mymonit.api.app import create_app
-from mymonit.audit import AuditTrail
 from mymonit.bootstrap import api_parts
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.model import Role
 from tests.support.api_world import Caller, World
-from tests.support.databases import recreate_database
+from tests.support.databases import migrated_database
 from tests.support.emulator import Emulator
 from tests.support.environment import test_environment
 
@@ -43,11 +42,8 @@ def settings() -> Iterator[Settings]:
 
 @pytest.fixture(scope="session")
 def container(settings: Settings) -> Iterator[Container]:
-    recreate_database(settings, settings.DB_DATABASE)
-    container = Container(settings=settings, audit_trail=AuditTrail())
-    container.migrator().upgrade()
-    yield container
-    container.database().close()
+    with migrated_database(settings, drop=False) as container:
+        yield container
 
 
 @pytest.fixture(scope="session")

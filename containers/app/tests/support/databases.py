@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import mysql.connector
 
+from mymonit.audit import AuditTrail
 from mymonit.config import Settings
+from mymonit.container import Container
 
 
 def recreate_database(settings: Settings, name: str) -> None:
@@ -24,3 +29,17 @@ def _on_server(settings: Settings, statement: str) -> None:
         connection.cursor().execute(statement)
     finally:
         connection.close()
+
+
+@contextmanager
+def migrated_database(settings: Settings, *, drop: bool = True) -> Iterator[Container]:
+    """A container on settings.DB_DATABASE, made empty and migrated; dropped afterwards if `drop`."""
+    recreate_database(settings, settings.DB_DATABASE)
+    container = Container(settings=settings, audit_trail=AuditTrail())
+    container.migrator().upgrade()
+    try:
+        yield container
+    finally:
+        container.database().close()
+        if drop:
+            drop_database(settings, settings.DB_DATABASE)

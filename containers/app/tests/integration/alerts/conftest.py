@@ -8,12 +8,11 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
-from mymonit.audit import AuditTrail
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.storage.session import Connection
 from tests.integration.alerts.alert_world import AlertWorld
-from tests.support.databases import drop_database, recreate_database
+from tests.support.databases import migrated_database
 from tests.support.webhook_receiver import Receiver, webhook_receiver
 
 SECRET = "test-webhook-secret"  # nosec B105  # the tests' own, not a deployment's
@@ -27,12 +26,8 @@ def alerts_settings(settings: Settings) -> Settings:
 
 @pytest.fixture(scope="session")
 def alerts_container(alerts_settings: Settings) -> Iterator[Container]:
-    recreate_database(alerts_settings, alerts_settings.DB_DATABASE)
-    container = Container(settings=alerts_settings, audit_trail=AuditTrail())
-    container.migrator().upgrade()
-    yield container
-    container.database().close()
-    drop_database(alerts_settings, alerts_settings.DB_DATABASE)
+    with migrated_database(alerts_settings) as container:
+        yield container
 
 
 @pytest.fixture

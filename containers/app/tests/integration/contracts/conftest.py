@@ -20,7 +20,7 @@ from mymonit.domain.model import MeasureType
 from mymonit.ingest.ports import NewMeasure
 from mymonit.storage.session import Connection
 from tests.integration.contracts.contract_world import Storage
-from tests.support.databases import drop_database, recreate_database
+from tests.support.databases import migrated_database
 from tests.unit.builders import HERTZ, NEWTON
 from tests.unit.fakes import (
     FakeAlertRuleRepository,
@@ -40,12 +40,8 @@ METRE = MeasureType(1, "metre", "m", "length")  # as migration 0002 numbers it
 def contract_container(settings: Settings) -> Iterator[Container]:
     """A container on a database of this session alone (so a concurrent run cannot empty it)."""
     name = f"{settings.DB_DATABASE}_contracts_{os.getpid()}"
-    recreate_database(settings, name)
-    container = Container(settings=settings.model_copy(update={"DB_DATABASE": name}))
-    container.migrator().upgrade()
-    yield container
-    container.database().close()
-    drop_database(settings, name)
+    with migrated_database(settings.model_copy(update={"DB_DATABASE": name})) as container:
+        yield container
 
 
 # A series named by its id, as the consumer would have made it (series 0 is the upgrade's, never
