@@ -92,7 +92,8 @@ def build_listener(settings: Settings, ingest: IngestSettings, sink: MeasureSink
 def retry_policy(alerts: AlertSettings) -> RetryPolicy:
     return RetryPolicy(first_seconds=alerts.ALERT_WEBHOOK_RETRY_SECONDS,
                        max_seconds=alerts.ALERT_WEBHOOK_RETRY_MAX_SECONDS,
-                       max_attempts=alerts.ALERT_WEBHOOK_MAX_ATTEMPTS, timeout_seconds=alerts.ALERT_WEBHOOK_TIMEOUT)
+                       max_attempts=alerts.ALERT_WEBHOOK_MAX_ATTEMPTS, timeout_seconds=alerts.ALERT_WEBHOOK_TIMEOUT,
+                       keep_seconds=alerts.ALERT_OUTBOX_KEEP_DAYS * 86_400)
 
 
 def webhook_secret(settings: Settings) -> bytes:

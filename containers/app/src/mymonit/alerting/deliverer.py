@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from mymonit.domain.errors import Unavailable
 
 log = logging.getLogger(__name__)
 BATCH = 32  # claimed per pass
+PRUNE_EVERY = 3_600.0  # seconds between two prunings of the outbox
 SENDERS = 8  # POSTs at once: a slow receiver holds one sender, not the others' notifications
 
 
@@ -26,6 +28,7 @@ class RetryPolicy:
     max_seconds: float
     max_attempts: int
     timeout_seconds: float
+    keep_seconds: int  # how long delivered and given-up notifications stay in the outbox
 
     def delay(self, attempts: int) -> float | None:
         """Seconds before the next attempt after `attempts` failed ones; None: give up."""
@@ -55,11 +58,16 @@ class Deliverer:
         return len(claimed)
 
     def run(self, stop: threading.Event, wake: threading.Event, poll_seconds: float = 1.0) -> None:
-        """Until `stop`: a pass every `poll_seconds`, or as soon as `wake` is set."""
+        """Until `stop`: a pass every `poll_seconds`, or as soon as `wake` is set; the outbox pruned
+        every PRUNE_EVERY seconds."""
+        pruned_at = float("-inf")
         while not stop.is_set():
             try:
                 while self.deliver_due() == BATCH and not stop.is_set():
                     pass
+                if time.monotonic() - pruned_at >= PRUNE_EVERY:
+                    self._outbox.prune(self._policy.keep_seconds)
+                    pruned_at = time.monotonic()
             except Unavailable:
                 log.warning("database unavailable: notifications wait in the outbox")
             wake.wait(poll_seconds)

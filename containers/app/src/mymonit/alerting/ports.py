@@ -123,3 +123,7 @@ class Outbox(Protocol):
     def attempt_failed(self, delivery_id: int, error: str, retry_in: float | None) -> None:
         """`retry_in` seconds to the next attempt; None: given up."""
         ...
+
+    def prune(self, older_than_seconds: int) -> int:
+        """Remove notifications delivered or given up longer ago than that; returns how many."""
+        ...

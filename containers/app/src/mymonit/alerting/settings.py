@@ -16,3 +16,4 @@ class AlertSettings(BaseSettings):
     ALERT_WEBHOOK_RETRY_SECONDS: float = Field(default=2.0, gt=0, le=600)  # the first retry's delay, doubled after
     ALERT_WEBHOOK_RETRY_MAX_SECONDS: float = Field(default=600.0, gt=0, le=86_400)
     ALERT_WEBHOOK_MAX_ATTEMPTS: int = Field(default=20, ge=1, le=1_000)
+    ALERT_OUTBOX_KEEP_DAYS: int = Field(default=7, ge=1, le=3_650)  # delivered notifications, then removed

@@ -20,6 +20,8 @@ _DELIVERED = "UPDATE alert_outbox SET delivered_at = NOW(6), last_error = NULL W
 _RETRY = ("UPDATE alert_outbox SET last_error = %s, next_attempt_at = NOW(6) + INTERVAL %s MICROSECOND"
           " WHERE delivery_id = %s")
 _GIVE_UP = "UPDATE alert_outbox SET last_error = %s, failed_at = NOW(6) WHERE delivery_id = %s"
+_PRUNE = ("DELETE FROM alert_outbox WHERE delivered_at < NOW(6) - INTERVAL %s SECOND"
+          " OR failed_at < NOW(6) - INTERVAL %s SECOND LIMIT 1000")
 
 
 def micros(seconds: float) -> int:
@@ -50,3 +52,10 @@ class MySqlOutbox:
             self._db.run(lambda c: c.execute(_GIVE_UP, (reason, delivery_id)))
         else:
             self._db.run(lambda c: c.execute(_RETRY, (reason, micros(retry_in), delivery_id)))
+
+    def prune(self, older_than_seconds: int) -> int:
+        """Forget notifications delivered or given up that long ago, a thousand rows per statement."""
+        removed = 0
+        while (done := self._db.run(lambda c: c.execute(_PRUNE, (older_than_seconds, older_than_seconds)))) > 0:
+            removed += done
+        return removed

@@ -158,3 +158,18 @@ def test_a_quiet_alert_writes_its_value_at_most_once_a_minute(alert_world: Alert
     alert_world.measure(3.0)
     alert_world.cycle()
     assert stored_value() == 3.0
+
+
+def test_the_outbox_forgets_what_was_delivered_long_ago_and_keeps_the_rest(alert_world: AlertWorld,
+                                                                          receiver: Receiver) -> None:
+    receiver.otherwise = 503
+    alert_world.rule(receiver.url)
+    alert_world.measure(11.0, labels=Labels("north"))
+    alert_world.measure(12.0, labels=Labels("south"))
+    alert_world.cycle()
+    database = alert_world.container.database()
+    database.run(lambda c: c.execute(
+        "UPDATE alert_outbox SET delivered_at = NOW(6) - INTERVAL 8 DAY ORDER BY delivery_id LIMIT 1"))
+
+    assert alert_world.container.alert_outbox().prune(7 * 86_400) == 1
+    assert [delivered for _, _, delivered in alert_world.outbox()] == [False]

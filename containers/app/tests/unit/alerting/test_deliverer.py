@@ -11,7 +11,7 @@ from mymonit.alerting.ports import Delivery, Notification
 from mymonit.alerting.webhooks import WebhookFailed
 from mymonit.audit import AuditTrail
 
-POLICY = RetryPolicy(first_seconds=2.0, max_seconds=60.0, max_attempts=4, timeout_seconds=5.0)
+POLICY = RetryPolicy(first_seconds=2.0, max_seconds=60.0, max_attempts=4, timeout_seconds=5.0, keep_seconds=86_400)
 
 
 class FakeOutbox:
@@ -30,6 +30,10 @@ class FakeOutbox:
     def attempt_failed(self, delivery_id: int, error: str, retry_in: float | None) -> None:
         self.outcomes.append((delivery_id, error, retry_in))
 
+    def prune(self, older_than_seconds: int) -> int:
+        self.outcomes.append((0, "pruned", float(older_than_seconds)))
+        return 0
+
 
 def a_delivery(delivery_id: int, attempts: int) -> Delivery:
     return Delivery(delivery_id, Notification("https://hooks.example.org/secret-token", f"{delivery_id}.1", b"{}"),
@@ -42,7 +46,7 @@ def refuse(_notification: Notification) -> None:
 
 def test_the_delay_doubles_up_to_its_bound_then_gives_up() -> None:
     assert [POLICY.delay(n) for n in range(1, 5)] == [2.0, 4.0, 8.0, None]
-    assert RetryPolicy(2.0, 5.0, 10, 5.0).delay(5) == 5.0
+    assert RetryPolicy(2.0, 5.0, 10, 5.0, 86_400).delay(5) == 5.0
 
 
 def test_a_delivered_notification_is_marked_so() -> None:
