@@ -54,6 +54,26 @@ function layout(lines, styles) {
   };
 }
 
+const MARK_COLOURS = { fired: '#c0392b', resolved: '#1e8449' };
+
+/** The alert marks inside the plotted range, as dashed lines across the plot area. */
+function drawMarks(u, marks) {
+  const { ctx, bbox } = u;
+  ctx.save();
+  ctx.lineWidth = 2;
+  ctx.setLineDash([6, 4]);
+  for (const { at, kind } of marks) {
+    const x = Math.round(u.valToPos(at, 'x', true));
+    if (x < bbox.left || x > bbox.left + bbox.width) continue;
+    ctx.strokeStyle = MARK_COLOURS[kind];
+    ctx.beginPath();
+    ctx.moveTo(x, bbox.top);
+    ctx.lineTo(x, bbox.top + bbox.height);
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
 /**
  * A chart in `parent`. onZoom(from, to) is called with the range the user selected by dragging
  * across the plot (seconds). setData(chart, range, listing) draws {x, lines} (series.js
@@ -70,6 +90,7 @@ export function createChart(parent, { type, symbol, onZoom }) {
   let range = { from: 0, to: 1 };
   let plot = null;
   let shape = '';
+  let marks = [];
 
   const options = (width, drawn) => ({
     width,
@@ -80,7 +101,7 @@ export function createChart(parent, { type, symbol, onZoom }) {
     bands: drawn.bands,
     axes: [{ values: (u, splits, axis, space, incr) => tickLabels(splits, incr), size: 56 }, { size: valueAxisSize }],
     cursor: { drag: { x: true, y: false, setScale: false } },
-    hooks: { setSelect: [(u) => selected(u)] },
+    hooks: { setSelect: [(u) => selected(u)], draw: [(u) => drawMarks(u, marks)] },
   });
 
   function selected(u) {
@@ -124,6 +145,12 @@ export function createChart(parent, { type, symbol, onZoom }) {
       replace(summary, `${measures} · min ${formatValue(total.min)} · max ${formatValue(total.max)}`
         + ` · mean ${formatValue(total.mean)}`, count > 1 ? ` · ${count} series` : '',
       count > MAX_LINES ? ` (the first ${MAX_LINES} drawn: choose a sensor or tag)` : '');
+    },
+    /** Vertical marks at {at (seconds), kind: 'fired' | 'resolved'}: when this type's alerts fired and resolved. */
+    setMarks(wanted) {
+      marks = wanted;
+      figure.dataset.marks = String(wanted.filter((m) => m.at >= range.from && m.at <= range.to).length);
+      plot?.redraw(false, false);
     },
     destroy() {
       resize.disconnect();

@@ -1,7 +1,8 @@
 // One experiment: a plot per measure type over the chosen range, drawn from aggregate buckets (at
 // most MAX_BUCKETS per request, whatever the range) with a line per series, a picker of the series
 // by sensor and tag, zoom by dragging, the raw values, CSV export and live refresh. The range and
-// the selection live in the page's address, so a link reproduces the view.
+// the selection live in the page's address, so a link reproduces the view. Below, the experiment's
+// alerts and its alert rules (views/alerts-panel.js).
 
 import { createChart } from '../chart.js';
 import { h, replace } from '../dom.js';
@@ -15,6 +16,7 @@ import {
   bucketsForSeries, isEverything, matches, selectionFromQuery, selectionParams, selectionToQuery, seriesOfType,
 } from '../selection.js';
 import { linesByType, seriesLabel } from '../series.js';
+import { alertMarks, alertsPanel } from './alerts-panel.js';
 import { measureTable } from './measure-table.js';
 import { rangeBar } from './range-bar.js';
 import { seriesPicker } from './series-picker.js';
@@ -35,10 +37,14 @@ export function experimentView(root, { api, symbols }, id, params) {
   const table = measureTable(api, id);
   const bar = rangeBar({ onPreset, onCustom, onBack, onLive: (on) => on && refresh({ live: true }), onDownload });
   const picker = seriesPicker({ onSelect });
+  let alerts = null;
+  let marks = [];
   replace(root, title, messages.element);
 
   const timer = setInterval(() => {
-    if (bar.live() && document.visibilityState === 'visible') refresh({ live: true });
+    if (document.visibilityState !== 'visible') return;
+    if (bar.live()) refresh({ live: true });
+    alerts?.refresh();
   }, POLL_MS);
   start();
   return () => {
@@ -60,7 +66,10 @@ export function experimentView(root, { api, symbols }, id, params) {
     replace(title, state.name);
     const hint = h('p', { class: 'muted hint' }, 'Drag across a plot to zoom in; times are UTC.');
     picker.show(state.listing, state.selection);
-    root.append(bar.element, picker.element, status, empty, chartsBox, hint, table.element);
+    alerts = alertsPanel(api, id, { measureTypes: [...(await symbols()).keys()], onAlerts: mark });
+    if (state.disposed) return;
+    root.append(bar.element, picker.element, status, empty, chartsBox, hint, table.element, alerts.element);
+    alerts.refresh();
     await refresh();
   }
 
@@ -145,11 +154,18 @@ export function experimentView(root, { api, symbols }, id, params) {
     for (const [type, series] of byType) {
       if (!charts.has(type)) charts.set(type, createChart(chartsBox, { type, symbol: symbolOf.get(type), onZoom }));
       charts.get(type).setData(series, range, seriesOfType(state.listing, type));
+      charts.get(type).setMarks(marks.filter((m) => m.measure === type));
       chartsBox.append(charts.get(type).element);
     }
     replace(empty, isEverything(state.selection) ? 'No measures in this range.'
       : 'No measures of the chosen series in this range.');
     empty.hidden = byType.size > 0;
+  }
+
+  /** Every plot marks when its measure type's alerts fired and resolved. */
+  function mark(listed) {
+    marks = alertMarks(listed);
+    for (const [type, chart] of charts) chart.setMarks(marks.filter((m) => m.measure === type));
   }
 
   function describe(range, aggregate) {
