@@ -140,9 +140,10 @@ function ruleForm({ measureTypes, onSubmit, onCancel }) {
   const title = h('h4', {}, 'Define a rule');
   const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Define');
   const cancel = h('button', { type: 'button', class: 'btn', hidden: true, on: { click: onCancel } }, 'Cancel');
-  const labels = { name: 'Name', measure: 'Measure', sensor: 'Sensor', statistic: 'Statistic', condition: 'When',
-    threshold: 'Threshold', clear: 'Clear at', window: 'Window (s)', for: 'For (s)', severity: 'Severity',
-    webhook_url: 'Webhook' };
+  // Worded apart from the series picker's fields above (its "Sensor"): a label names one field only.
+  const labels = { name: 'Rule name', measure: 'Measure', sensor: 'Only from', statistic: 'Statistic',
+    condition: 'When', threshold: 'Threshold', clear: 'Clear at', window: 'Window (s)', for: 'For (s)',
+    severity: 'Severity', webhook_url: 'Webhook' };
   const element = h('form', { class: 'create rule-form', on: { submit: send } }, title,
     Object.entries(fields).map(([key, input]) => h('label', { class: 'field' }, h('span', {}, labels[key]), input)),
     submit, cancel);
