@@ -43,30 +43,17 @@ _worker_settled() {
     pid_alive "$pid_file" || die_with_log "$log" "$label exited right after it started"
 }
 
-consumer_available() {
-    cli_has consume
-}
-
-consumer_alive() {
-    pid_alive "$CONSUMER_PID"
-}
-
-consumer_start() {
-    if ! consumer_available; then
-        warn "Consumer not started: this version of the service has no 'mymonit consume' yet"
+# _worker_launch NAME LABEL PID_FILE LOG STARTED SUBCOMMAND: starts `mymonit SUBCOMMAND` unless this
+# version of the service lacks it, and says STARTED once the process has settled.
+_worker_launch() {
+    local name="$1" label="$2" pid_file="$3" log="$4" started="$5" command="$6"
+    if ! "${name}_available"; then
+        warn "$label not started: this version of the service has no 'mymonit $command' yet"
         return 0
     fi
-    _worker_start "$CONSUMER_PID" "$CONSUMER_LOG" "Consumer" "$VENV_DIR/bin/mymonit" consume
-    _worker_settled "$CONSUMER_PID" "$CONSUMER_LOG" "the consumer"
-    ok "Consumer started: queue $RABBIT_QUEUE → MariaDB (log: $(rel_path "$CONSUMER_LOG"))"
-}
-
-consumer_stop() {
-    stop_group "$CONSUMER_PID" "Consumer"
-}
-
-consumer_status() {
-    _worker_status consumer "Consumer   " "$CONSUMER_PID" ", queue $RABBIT_QUEUE$(_consumer_figures)"
+    _worker_start "$pid_file" "$log" "$label" "$VENV_DIR/bin/mymonit" "$command"
+    _worker_settled "$pid_file" "$log" "the ${label,,}"
+    ok "$label started: $started (log: $(rel_path "$log"))"
 }
 
 # _worker_status NAME LABEL PID_FILE DETAIL: one line of ./run.sh status; returns 1 for a process
@@ -81,6 +68,26 @@ _worker_status() {
         fail "$label stopped"
         return 1
     fi
+}
+
+consumer_available() {
+    cli_has consume
+}
+
+consumer_alive() {
+    pid_alive "$CONSUMER_PID"
+}
+
+consumer_start() {
+    _worker_launch consumer "Consumer" "$CONSUMER_PID" "$CONSUMER_LOG" "queue $RABBIT_QUEUE → MariaDB" consume
+}
+
+consumer_stop() {
+    stop_group "$CONSUMER_PID" "Consumer"
+}
+
+consumer_status() {
+    _worker_status consumer "Consumer   " "$CONSUMER_PID" ", queue $RABBIT_QUEUE$(_consumer_figures)"
 }
 
 # ", N waiting, N stored, N dead-lettered" from the consumer's own metrics; nothing if they do not answer.
@@ -107,13 +114,7 @@ alerts_alive() {
 }
 
 alerts_start() {
-    if ! alerts_available; then
-        warn "Alert evaluator not started: this version of the service has no 'mymonit alerts' yet"
-        return 0
-    fi
-    _worker_start "$ALERTS_PID" "$ALERTS_LOG" "Alert evaluator" "$VENV_DIR/bin/mymonit" alerts
-    _worker_settled "$ALERTS_PID" "$ALERTS_LOG" "the alert evaluator"
-    ok "Alert evaluator started: every ${ALERT_INTERVAL:-10} s (log: $(rel_path "$ALERTS_LOG"))"
+    _worker_launch alerts "Alert evaluator" "$ALERTS_PID" "$ALERTS_LOG" "every ${ALERT_INTERVAL:-10} s" alerts
 }
 
 alerts_stop() {

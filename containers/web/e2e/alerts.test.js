@@ -1,32 +1,18 @@
 // Alerts in the browser: a scientist defines a rule on their experiment in the page's form; the
 // stack's evaluator (`mymonit alerts`, every 10 s) makes its alert fire, and the page shows it;
-// the plot marks when it fired; redefined above the values, the alert resolves; the rule is deleted. The test makes its own
-// experiment and removes it, with its measures, at the end.
+// the plot marks when it fired; redefined above the values, the alert resolves; the rule is
+// deleted. The test makes its own experiment and removes it, with its measures, at the end.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { apiAs, assertClean, DEMO, launch, openPage, ROOT, screenshot, signIn, waitUntil } from './support.js';
+import {
+  apiAs, assertClean, cliHas, DEMO, launch, openPage, ownExperiment, removeExperiment, runPython, screenshot, signIn,
+  waitUntil,
+} from './support.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
-const SCIENTIST_ID = 'S001'; // DEMO.scientist
 const EVALUATED = 45_000; // two of the stack's ALERT_INTERVAL (10 s), the page's poll (5 s) and margin
 
-function missing() {
-  const probe = spawnSync(path.join(ROOT, '.venv', 'bin', 'mymonit'), ['alerts', '--help'], { encoding: 'utf8' });
-  return probe.status === 0 ? false : '`mymonit alerts` does not exist: nothing would evaluate the rule';
-}
-
-function python(script, ...args) {
-  const run = spawnSync(PYTHON, [path.join(HERE, script), ...args], { encoding: 'utf8' });
-  assert.equal(run.status, 0, `${script} failed: ${run.stderr}`);
-  return run.stdout;
-}
-
-const skip = missing();
+const skip = cliHas('alerts') ? false : '`mymonit alerts` does not exist: nothing would evaluate the rule';
 let browser;
 let admin;
 let scientist;
@@ -37,16 +23,11 @@ before(async () => {
   browser = await launch();
   admin = await apiAs(DEMO.admin);
   scientist = await apiAs(DEMO.scientist);
-  const name = `e2e-alerts-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const created = await admin.call('POST', '/experiments/', { name });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  experiment = created.body;
-  const granted = await admin.call('POST', `/scientists-experiments/${experiment.experiment_id}/${SCIENTIST_ID}`);
-  assert.equal(granted.status, 201, JSON.stringify(granted.body));
+  experiment = await ownExperiment(admin, 'e2e-alerts');
   const now = Math.floor(Date.now() / 1000);
-  const rows = [0, 1, 2].map((i) => ({ experiment: name, measure: 'hertz', value: 40 + i, timestamp: now - 60 * i,
+  const rows = [0, 1, 2].map((i) => ({ experiment: experiment.name, measure: 'hertz', value: 40 + i, timestamp: now - 60 * i,
     id: `e2e-alert-${i}` }));
-  python('publish.py', JSON.stringify(rows));
+  runPython('publish.py', JSON.stringify(rows));
   await waitUntil(async () => {
     const listed = await scientist.call('GET', `/series/${experiment.experiment_id}`);
     return listed.status === 200 && listed.body.length === 1 && Date.parse(listed.body[0].last) / 1000 === now;
@@ -54,11 +35,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (experiment) {
-    python('discard.py', String(experiment.experiment_id), experiment.name);
-    const deleted = await admin.call('DELETE', `/experiments/${experiment.experiment_id}`);
-    assert.equal(deleted.status, 204, `the test's experiment was not deleted: ${JSON.stringify(deleted.body)}`);
-  }
+  if (experiment) await removeExperiment(admin, experiment);
   await admin?.dispose();
   await scientist?.dispose();
   await browser?.close();

@@ -2,18 +2,11 @@
 // who is watching: the consumer stores it and the page's live refresh draws it.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { assertClean, BASE, DEMO, launch, openPage, ROOT, screenshot, signIn } from './support.js';
-
-const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
-const PUBLISH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'publish.py');
+import { assertClean, BASE, cliHas, DEMO, launch, openPage, runPython, screenshot, signIn } from './support.js';
 
 function consumerMissing() {
-  const probe = spawnSync(path.join(ROOT, '.venv', 'bin', 'mymonit'), ['consume', '--help'], { encoding: 'utf8' });
-  return probe.status === 0 ? false
+  return cliHas('consume') ? false
     : '`mymonit consume` does not exist yet (the ingest issue adds it): nothing would store the published measure';
 }
 
@@ -34,8 +27,7 @@ test('a measure published through an adapter appears on the live plot', { skip: 
 
   const seconds = Math.floor(Date.now() / 1000);
   const body = { experiment: 'device-vibrations', measure: 'hertz', value: 123.0, timestamp: seconds };
-  const published = spawnSync(PYTHON, [PUBLISH, JSON.stringify(body)], { encoding: 'utf8' });
-  assert.equal(published.status, 0, `publishing failed: ${published.stderr}`);
+  runPython('publish.py', JSON.stringify(body));
 
   const shownAs = new Date(seconds * 1000).toISOString().replace('T', ' ').replace('.000Z', '');
   const row = page.locator('.raw-values tbody tr', { hasText: shownAs }).filter({ hasText: '123' });

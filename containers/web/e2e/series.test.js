@@ -5,32 +5,16 @@
 // makes its own experiment and removes it, with its measures, at the end.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { formatUtc } from '../src/range.js';
 import {
-  aggregatesSettled, apiAs, assertClean, BASE, DEMO, launch, openPage, ROOT, screenshot, signIn, waitUntil,
+  aggregatesSettled, apiAs, assertClean, BASE, cliHas, DEMO, launch, openPage, ownExperiment, removeExperiment,
+  runPython, screenshot, signIn, waitUntil,
 } from './support.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
-const SCIENTIST_ID = 'S001'; // DEMO.scientist
 const MINUTE = 60;
 const POINTS = 12;
-
-function consumerMissing() {
-  const probe = spawnSync(path.join(ROOT, '.venv', 'bin', 'mymonit'), ['consume', '--help'], { encoding: 'utf8' });
-  return probe.status === 0 ? false : '`mymonit consume` does not exist: nothing would store the published measures';
-}
-
-function python(script, ...args) {
-  const run = spawnSync(PYTHON, [path.join(HERE, script), ...args], { encoding: 'utf8' });
-  assert.equal(run.status, 0, `${script} failed: ${run.stderr}`);
-  return run.stdout;
-}
 
 /** Three hertz series (default, north site=a, south site=b) and pascal in the millions, every 4 min. */
 function measures(experiment, end) {
@@ -51,7 +35,7 @@ function measures(experiment, end) {
   return rows;
 }
 
-const skip = consumerMissing();
+const skip = cliHas('consume') ? false : '`mymonit consume` does not exist: nothing would store the published measures';
 let browser;
 let admin;
 let scientist;
@@ -63,13 +47,8 @@ before(async () => {
   browser = await launch();
   admin = await apiAs(DEMO.admin);
   scientist = await apiAs(DEMO.scientist);
-  const name = `e2e-series-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const created = await admin.call('POST', '/experiments/', { name });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  experiment = created.body;
-  const granted = await admin.call('POST', `/scientists-experiments/${experiment.experiment_id}/${SCIENTIST_ID}`);
-  assert.equal(granted.status, 201, JSON.stringify(granted.body));
-  python('publish.py', JSON.stringify(measures(name, last)));
+  experiment = await ownExperiment(admin, 'e2e-series');
+  runPython('publish.py', JSON.stringify(measures(experiment.name, last)));
   // The consumer stores the message in one go: wait until all four series hold their last measure.
   await waitUntil(async () => {
     const listed = await scientist.call('GET', `/series/${experiment.experiment_id}`);
@@ -79,11 +58,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (experiment) {
-    python('discard.py', String(experiment.experiment_id), experiment.name);
-    const deleted = await admin.call('DELETE', `/experiments/${experiment.experiment_id}`);
-    assert.equal(deleted.status, 204, `the test's experiment was not deleted: ${JSON.stringify(deleted.body)}`);
-  }
+  if (experiment) await removeExperiment(admin, experiment);
   await admin?.dispose();
   await scientist?.dispose();
   await browser?.close();

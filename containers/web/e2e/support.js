@@ -3,6 +3,7 @@
 // localhost, CSP violations and script errors.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,4 +188,34 @@ export async function waitUntil(condition, { timeout = 30_000, what = 'the condi
       setTimeout(resolve, 200);
     });
   }
+}
+
+/** Does the installed service have `mymonit ARGS...`? A test of a command not yet there is skipped. */
+export function cliHas(...args) {
+  return spawnSync(path.join(ROOT, '.venv', 'bin', 'mymonit'), [...args, '--help'], { encoding: 'utf8' }).status === 0;
+}
+
+/** Runs an e2e/ helper script (publish.py, discard.py) with the project's Python; returns its output. */
+export function runPython(script, ...args) {
+  const run = spawnSync(path.join(ROOT, '.venv', 'bin', 'python'), [path.join(HERE, script), ...args],
+    { encoding: 'utf8' });
+  assert.equal(run.status, 0, `${script} failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** An experiment of the test's own, `PREFIX-<unique>`, made by `admin` and granted to the demo scientist. */
+export async function ownExperiment(admin, prefix, scientistId = 'S001') {
+  const name = `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const created = await admin.call('POST', '/experiments/', { name });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const granted = await admin.call('POST', `/scientists-experiments/${created.body.experiment_id}/${scientistId}`);
+  assert.equal(granted.status, 201, JSON.stringify(granted.body));
+  return created.body;
+}
+
+/** Removes the measures of a test's experiment (discard.py), then the experiment through the API. */
+export async function removeExperiment(admin, experiment) {
+  runPython('discard.py', String(experiment.experiment_id), experiment.name);
+  const deleted = await admin.call('DELETE', `/experiments/${experiment.experiment_id}`);
+  assert.equal(deleted.status, 204, `the test's experiment was not deleted: ${JSON.stringify(deleted.body)}`);
 }

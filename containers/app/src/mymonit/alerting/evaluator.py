@@ -54,7 +54,7 @@ class Evaluator:
         started = time.perf_counter()
         now = self._clock()
         rules = self._store.rules()
-        matched = self._matched(rules, self._store.targets())
+        matched = self._matched(rules, self._store.targets(rules))
         tracked = {(a.rule_id, a.series_id): a
                    for a in self._store.track([(r.rule.rule_id, t.series_id) for r, t in matched], now)}
         observe = self._observer(matched, now)

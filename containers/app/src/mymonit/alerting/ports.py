@@ -86,8 +86,9 @@ class Delivery:
 class AlertStore(Protocol):
     def rules(self) -> list[RuleOnType]: ...
 
-    def targets(self) -> list[Target]:
-        """Every series of an (experiment, measure type) that some rule names."""
+    def targets(self, rules: Sequence[RuleOnType]) -> list[Target]:
+        """Every series of an (experiment, measure type) that one of `rules` names; the same list
+        while neither the series nor the rules given changed."""
         ...
 
     def track(self, pairs: Collection[tuple[int, int]], now: datetime) -> list[Tracked]:

@@ -13,7 +13,7 @@ from mymonit.domain.errors import DuplicateAlertRule
 from mymonit.domain.series import Selector, canonical_tags
 from mymonit.storage.database import Database
 from mymonit.storage.session import Connection
-from mymonit.storage.sql import duplicate_key
+from mymonit.storage.sql import duplicate_key, placeholders
 
 _COLUMNS = ("experiment_id", "type_id", "name", "sensor", "tags", "statistic", "comparison", "threshold",
             "clear_threshold", "window_seconds", "for_seconds", "no_data_seconds", "severity", "webhook_url")
@@ -47,8 +47,7 @@ class MySqlAlertRuleRepository:
     def all(self, experiment_ids: Collection[int] | None) -> list[AlertRule]:
         if experiment_ids is not None and not experiment_ids:
             return []
-        marks = ",".join(["%s"] * len(experiment_ids or ()))
-        chosen = "" if experiment_ids is None else f" WHERE r.experiment_id IN ({marks})"
+        chosen = "" if experiment_ids is None else f" WHERE r.experiment_id IN ({placeholders(len(experiment_ids))})"
         sql = _SELECT + chosen + " ORDER BY r.rule_id"
         rows = self._db.run(lambda c: c.fetch_all(sql, tuple(experiment_ids or ())))
         return [_rule(row) for row in rows]

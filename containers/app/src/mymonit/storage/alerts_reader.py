@@ -7,8 +7,8 @@ from typing import Any
 
 from mymonit.domain.alert_states import AlertState, AlertView, HistoryEntry
 from mymonit.domain.series import Labels
-from mymonit.storage.alert_store import aware, marks
 from mymonit.storage.database import Database
+from mymonit.storage.sql import from_db, placeholders
 
 _SELECT = (
     "SELECT a.alert_id, r.rule_id, r.name, r.experiment_id, r.severity, t.name, s.series_id, s.sensor, s.tags,"
@@ -23,8 +23,8 @@ _FIRING = ("SELECT r.experiment_id, r.severity, COUNT(*) FROM alerts a JOIN aler
 
 def _alert(row: tuple[Any, ...]) -> AlertView:
     return AlertView(int(row[0]), int(row[1]), str(row[2]), int(row[3]), str(row[4]), str(row[5]), int(row[6]),
-                     Labels(row[7], row[8]), AlertState(row[9]), aware(row[10]),
-                     None if row[11] is None else aware(row[11]), row[12], aware(row[13]))
+                     Labels(row[7], row[8]), AlertState(row[9]), from_db(row[10]),
+                     None if row[11] is None else from_db(row[11]), row[12], from_db(row[13]))
 
 
 class MySqlAlertReader:
@@ -33,7 +33,7 @@ class MySqlAlertReader:
 
     def alerts(self, experiment_ids: Collection[int], state: AlertState | None, after: int,
                limit: int) -> list[AlertView]:
-        where = f" WHERE r.experiment_id IN ({marks(len(experiment_ids))}) AND a.alert_id > %s"
+        where = f" WHERE r.experiment_id IN ({placeholders(len(experiment_ids))}) AND a.alert_id > %s"
         params: tuple[Any, ...] = (*experiment_ids, after)
         if state is not None:
             where += " AND a.state = %s"
@@ -50,7 +50,7 @@ class MySqlAlertReader:
         if before is not None:
             sql, params = sql + " AND history_id < %s", [alert_id, before]
         rows = self._db.run(lambda c: c.fetch_all(sql + " ORDER BY history_id DESC LIMIT %s", (*params, limit)))
-        return [HistoryEntry(int(r[0]), AlertState(r[1]), AlertState(r[2]), aware(r[3]), r[4]) for r in rows]
+        return [HistoryEntry(int(r[0]), AlertState(r[1]), AlertState(r[2]), from_db(r[3]), r[4]) for r in rows]
 
     def firing(self) -> dict[tuple[int, str], int]:
         return {(int(e), str(s)): int(n) for e, s, n in self._db.run(lambda c: c.fetch_all(_FIRING))}

@@ -11,12 +11,13 @@ every value is a bound parameter.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Final
 
 from mymonit.domain.queries import AggregateQuery, MeasureQuery, Order
 from mymonit.domain.timestamps import SQL_FORMAT
 from mymonit.storage.session import Connection
+from mymonit.storage.sql import placeholders, to_db
 
 MOST_MERGED: Final = 32
 MOST_SCANNED: Final = 1_000
@@ -29,11 +30,6 @@ _PAGE_COLUMNS = "dedup_key, type_id, DATE_FORMAT(ts, %s), value, series_id"
 
 Scope = tuple[int, ...] | None
 """The series a read goes through along the series index; None: along the primary key."""
-
-
-def to_db(moment: datetime) -> datetime:
-    """DATETIME columns hold naive UTC."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def read_scope(connection: Connection, query: MeasureQuery | AggregateQuery, most: int) -> Scope:
@@ -93,7 +89,7 @@ def _series_filter(series_ids: tuple[int, ...] | None) -> tuple[str, list[Any]]:
         return "", []
     if not series_ids:  # a selector that matched no series
         return "FALSE", []
-    return f"series_id IN ({','.join(['%s'] * len(series_ids))})", list(series_ids)
+    return f"series_id IN ({placeholders(len(series_ids))})", list(series_ids)
 
 
 def _chosen(experiment_id: int, type_id: int | None, series: tuple[str, list[Any]]) -> tuple[list[str], list[Any]]:

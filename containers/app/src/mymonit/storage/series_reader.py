@@ -9,6 +9,7 @@ from typing import Any, Final
 from mymonit.domain.series import Labels, Selector, SeriesInfo
 from mymonit.domain.timestamps import SQL_FORMAT
 from mymonit.storage.database import Database
+from mymonit.storage.sql import placeholders
 
 _MAX_REMEMBERED: Final = 100_000
 # The first and last measure of a series: one dive each into the series index.
@@ -64,8 +65,7 @@ class MySqlSeriesReader:
             known = {i: self._labels[i] for i in wanted if i in self._labels}
         missing = sorted(wanted - known.keys())
         if missing:
-            marks = ",".join(["%s"] * len(missing))
-            sql = f"SELECT series_id, sensor, tags FROM series WHERE series_id IN ({marks})"  # noqa: S608  # nosec B608  # placeholders only
+            sql = f"SELECT series_id, sensor, tags FROM series WHERE series_id IN ({placeholders(len(missing))})"  # noqa: S608  # nosec B608  # placeholders only
             rows = self._db.run(lambda c: c.fetch_all(sql, tuple(missing)))
             found = {int(i): Labels(sensor, str(tags)) for i, sensor, tags in rows}
             self._remember(found)

@@ -8,6 +8,7 @@ from mymonit.domain.series import Labels, identity_hash
 from mymonit.ingest.errors import SeriesLimitReached
 from mymonit.storage.database import Database
 from mymonit.storage.session import Connection
+from mymonit.storage.sql import placeholders
 
 _LOCK_EXPERIMENT = "SELECT experiment_id FROM experiments WHERE experiment_id = %s FOR UPDATE"
 _COUNT = "SELECT COUNT(*) FROM series WHERE experiment_id = %s"
@@ -34,9 +35,8 @@ class MySqlSeriesStore:
 
 
 def _ids(connection: Connection, hashes: Sequence[bytes]) -> dict[bytes, int]:
-    marks = ",".join(["%s"] * len(hashes))
-    rows = connection.fetch_all(f"SELECT identity_hash, series_id FROM series WHERE identity_hash IN ({marks})",  # noqa: S608  # nosec B608  # placeholders only
-                                tuple(hashes))
+    sql = f"SELECT identity_hash, series_id FROM series WHERE identity_hash IN ({placeholders(len(hashes))})"  # noqa: S608  # nosec B608  # placeholders only
+    rows = connection.fetch_all(sql, tuple(hashes))
     return {bytes(h): int(i) for h, i in rows}
 
 

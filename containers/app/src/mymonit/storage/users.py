@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import mysql.connector
@@ -12,7 +12,7 @@ from mymonit.domain.model import Caller, Experiment, Role, User
 from mymonit.domain.personal import Personal
 from mymonit.storage.database import Database
 from mymonit.storage.session import Connection
-from mymonit.storage.sql import duplicate_key
+from mymonit.storage.sql import duplicate_key, from_db, to_db
 
 _SELECT = "SELECT user_id, name, username, email, role, erased_at FROM users"
 _CALLER = (
@@ -28,7 +28,7 @@ _KEY_FIELDS = {"PRIMARY": "user_id", "uq_users_username": "username", "uq_users_
 def _user(row: tuple[Any, ...]) -> User:
     return User(
         user_id=row[0], name=Personal(row[1]), username=Personal(row[2]), email=Personal(row[3]),
-        role=Role(row[4]), erased_at=row[5].replace(tzinfo=UTC) if row[5] is not None else None,
+        role=Role(row[4]), erased_at=from_db(row[5]) if row[5] is not None else None,
     )
 
 
@@ -76,7 +76,7 @@ class MySqlUserRepository:
                 cursor.execute(
                     "UPDATE users SET name = NULL, email = NULL, username = NULL, erased_at = %s"
                     " WHERE user_id = %s",
-                    (at.astimezone(UTC).replace(tzinfo=None), user_id),  # stored as UTC, like every time
+                    (to_db(at), user_id),
                 )
 
         self._db.run(work)
