@@ -55,6 +55,8 @@ class WebhookPoster:
                                             allow_redirects=False)
             except requests.RequestException as error:
                 raise WebhookFailed(f"{type(error).__name__} reaching {_origin(url)[1]}") from error
+            except ValueError as error:  # requests parses a redirect's Location even when it does not follow it
+                raise WebhookFailed(f"{_origin(url)[1]} answered with an address no URL parser takes") from error
             if 200 <= answer.status_code < 300:
                 return
             if answer.status_code not in _KEPT_METHOD or "Location" not in answer.headers:

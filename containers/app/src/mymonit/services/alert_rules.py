@@ -69,5 +69,8 @@ class AlertRuleService:
         return type_id
 
     def _webhook_allowed(self, url: str) -> bool:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as error:  # e.g. a bracketed host that is no IPv6 address: https://[E]/
+            raise InvalidField("webhook_url", f"not a valid URL: {error}") from error
         return parts.scheme == "https" or (self._local_webhooks and (parts.hostname or "") in LOCAL_HOSTS)

@@ -173,3 +173,14 @@ def test_the_outbox_forgets_what_was_delivered_long_ago_and_keeps_the_rest(alert
 
     assert alert_world.container.alert_outbox().prune(7 * 86_400) == 1
     assert [delivered for _, _, delivered in alert_world.outbox()] == [False]
+
+
+def test_a_redirect_to_an_address_no_parser_takes_is_a_failed_attempt(alert_world: AlertWorld,
+                                                                     receiver: Receiver) -> None:
+    receiver.answers = [(307, {"Location": "https://[E]/hook"})]
+    alert_world.rule(receiver.url)
+    alert_world.measure(11.0)
+    alert_world.cycle()
+    alert_world.container.alert_deliverer().deliver_due()
+
+    assert alert_world.outbox()[0][1:] == (1, False)

@@ -87,6 +87,7 @@ def test_a_duplicate_name_in_the_experiment_is_a_conflict(client: FlaskClient) -
     ({"severity": "panic"}, "severity"),
     ({"webhook_url": "ftp://hooks.example.org/"}, "webhook_url"),
     ({"webhook_url": "https://user:secret@hooks.example.org/"}, "webhook_url"),
+    ({"webhook_url": "https://[E]:9/hook"}, "webhook_url"),  # a bracketed host that is no IPv6 address
     ({"measure": "furlong"}, "measure"),
     ({"sensor": ""}, "sensor"),
     ({"tags": {"site": 1}}, "tags.site"),
