@@ -10,7 +10,7 @@
 #   ./run.sh --detach         start (add --demo for the adapter) and return once healthy
 #   ./run.sh stop             stop the service, nginx and the infrastructure
 #   ./run.sh status           one line per process
-#   ./run.sh logs [NAME...]   follow the logs (api, consumer, alerts, shipper, audit, publisher, nginx, access, emulator)
+#   ./run.sh logs [NAME...]   follow the logs (api, consumer, alerts, rollups, shipper, audit, publisher, nginx, access, emulator)
 #   ./run.sh token EMAIL      print a Firebase ID token of a demo user
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -52,6 +52,7 @@ start_native() {
     api_start
     consumer_start
     alerts_start
+    rollups_start
     nginx_start
     wait_healthy "$HEALTH_URL" "$TLS_CA" 60
     ((demo)) && publisher_start
@@ -88,6 +89,7 @@ EOF
 # shipper last, once it has shipped what the others wrote until they exited.
 stop_service() {
     publisher_stop
+    rollups_stop
     alerts_stop
     consumer_stop
     api_stop
@@ -101,6 +103,7 @@ run_foreground() {
     local infra_was_up="$1" watch=(api) name
     consumer_alive && watch+=(consumer)
     alerts_alive && watch+=(alerts)
+    rollups_alive && watch+=(rollups)
     shipper_alive && watch+=(shipper)
     publisher_alive && watch+=(publisher)
     info "Following the logs of ${watch[*]} and nginx; Ctrl-C stops everything this run started"
@@ -147,6 +150,7 @@ status_native() {
     api_status || down=1
     consumer_status || down=1
     alerts_status || down=1
+    rollups_status || down=1
     shipper_status || down=1
     publisher_status
     nginx_status || down=1
@@ -165,7 +169,7 @@ token_native() {
 
 logs_native() {
     local names=("$@")
-    ((${#names[@]})) || names=(api consumer alerts shipper publisher nginx)
+    ((${#names[@]})) || names=(api consumer alerts rollups shipper publisher nginx)
     # `audit` follows .env's AUDIT_FILE.
     if [[ -r "$ENV_FILE" ]]; then
         load_env

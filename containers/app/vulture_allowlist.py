@@ -25,6 +25,7 @@ _.publish_synthetic  # mymonit publish synthetic
 _.list_dead_letters  # mymonit dead-letters list (ingest/dead_letter_commands.py)
 _.replay_dead_letters  # mymonit dead-letters replay
 _.ship_audit  # mymonit ship-audit (cli.py)
+_.rollups  # mymonit rollups (cli.py)
 _.demo  # mymonit db demo
 _.seed_demo  # mymonit auth seed-demo
 _.obj  # cli.main sets ctx.obj; click hands it to the commands marked @click.pass_obj

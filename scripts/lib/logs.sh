@@ -2,7 +2,7 @@
 # Following the logs of the native stack, one coloured prefix per process.
 # Requires common.sh, api.sh, workers.sh and nginx.sh.
 
-LOG_NAMES=(api consumer alerts shipper audit publisher nginx access emulator rabbitmq mariadb)
+LOG_NAMES=(api consumer alerts rollups shipper audit publisher nginx access emulator rabbitmq mariadb)
 FOLLOW_PID=""
 
 # log_file NAME: the log of a process of the native stack.
@@ -11,6 +11,7 @@ log_file() {
         api) echo "$API_LOG" ;;
         consumer) echo "$CONSUMER_LOG" ;;
         alerts) echo "$ALERTS_LOG" ;;
+        rollups) echo "$ROLLUPS_LOG" ;;
         shipper) echo "$SHIPPER_LOG" ;;
         # The audit trail itself, as the shipper appends it (JSON lines; .env's AUDIT_FILE).
         audit) echo "${AUDIT_FILE:-$RUN_DIR/audit.jsonl}" ;;

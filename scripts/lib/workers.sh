@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # The service's background processes besides the API, in native mode: the
 # consumer (`mymonit consume`), the alert evaluator (`mymonit alerts`), the
+# rollup worker (`mymonit rollups`), the
 # audit shipper (`mymonit ship-audit`) and the demo's synthetic adapter (`mymonit publish synthetic ...`). Each has
 # .run/NAME.pid and .run/NAME.log.
 # A command the installed service does not have yet is skipped with a notice,
@@ -11,6 +12,8 @@ CONSUMER_PID="$RUN_DIR/consumer.pid"
 CONSUMER_LOG="$RUN_DIR/consumer.log"
 ALERTS_PID="$RUN_DIR/alerts.pid"
 ALERTS_LOG="$RUN_DIR/alerts.log"
+ROLLUPS_PID="$RUN_DIR/rollups.pid"
+ROLLUPS_LOG="$RUN_DIR/rollups.log"
 PUBLISHER_PID="$RUN_DIR/publisher.pid"
 PUBLISHER_LOG="$RUN_DIR/publisher.log"
 SHIPPER_PID="$RUN_DIR/shipper.pid"
@@ -123,6 +126,28 @@ alerts_stop() {
 
 alerts_status() {
     _worker_status alerts "Alerts     " "$ALERTS_PID" ", every ${ALERT_INTERVAL:-10} s"
+}
+
+# --- the rollup worker ---------------------------------------------------------
+
+rollups_available() {
+    cli_has rollups
+}
+
+rollups_alive() {
+    pid_alive "$ROLLUPS_PID"
+}
+
+rollups_start() {
+    _worker_launch rollups "Rollup worker" "$ROLLUPS_PID" "$ROLLUPS_LOG" "minute and hour rollups of every series" rollups
+}
+
+rollups_stop() {
+    stop_group "$ROLLUPS_PID" "Rollup worker"
+}
+
+rollups_status() {
+    _worker_status rollups "Rollups    " "$ROLLUPS_PID" ", every ${ROLLUP_INTERVAL:-1} s"
 }
 
 # --- the audit shipper ----------------------------------------------------------

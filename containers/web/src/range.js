@@ -30,6 +30,26 @@ export function bucketsFor(widthPx) {
   return Math.min(MAX_BUCKETS, Math.max(MIN_BUCKETS, wanted));
 }
 
+/**
+ * The buckets to ask the aggregate for, so that the service can answer from its rollups
+ * (docs/api.md, Aggregate): at most `wanted` buckets covering [from, to). Buckets of a minute or
+ * more are whole minutes (an hour or more: whole hours) and start on one; shorter ones, which the
+ * service reads raw anyway, are the range split in `wanted`. Returns {from, to, buckets}; the
+ * aligned range may start up to a unit before `from` and end up to a bucket after `to`.
+ */
+export function alignedBuckets(range, wanted) {
+  const count = Math.max(1, Math.floor(wanted));
+  // Two buckets spare: the start moves back by less than a unit (at most a bucket), the end
+  // rounds up to a whole bucket.
+  const rough = (range.to - range.from) / (count - 2);
+  const unit = [3600, 60].find((size) => count > 2 && rough >= size);
+  if (!unit) return { from: range.from, to: range.to, buckets: count };
+  const width = Math.ceil(rough / unit) * unit;
+  const from = Math.floor(range.from / unit) * unit;
+  const buckets = Math.ceil((range.to - from) / width);
+  return { from, to: from + buckets * width, buckets };
+}
+
 /** ISO-8601 UTC, as the API takes it. */
 export function iso(seconds) {
   return new Date(Math.round(seconds * 1000)).toISOString();

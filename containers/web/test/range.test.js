@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  bucketsFor, formatDuration, formatUtc, fromInputValue, MAX_BUCKETS, MIN_BUCKETS, presetRange, rangeFromQuery,
+  alignedBuckets, bucketsFor, formatDuration, formatUtc, fromInputValue, MAX_BUCKETS, MIN_BUCKETS, presetRange, rangeFromQuery,
   rangeProblem, rangeToQuery, tickLabels, toInputValue,
 } from '../src/range.js';
 
@@ -69,4 +69,34 @@ test('axis labels are as precise as the tick spacing and show the date once a da
   assert.deepEqual(tickLabels([at('2025-12-31T00:00:00Z'), at('2026-01-01T00:00:00Z')], 86_400),
     ['12-31\n2025', '01-01\n2026']);
   assert.deepEqual(tickLabels([at('2025-01-01T00:00:00.5Z')], 0.5), ['00:00:00.500\n2025-01-01']);
+});
+
+test('plot buckets are whole minutes or hours, so the service answers from its rollups', () => {
+  const year = alignedBuckets({ from: at('2025-03-01T12:34:56.789Z'), to: at('2026-03-01T12:34:56.789Z') }, 1000);
+  assert.deepEqual(year, { from: at('2025-03-01T12:00:00Z'), to: at('2026-03-01T18:00:00Z'), buckets: 974 });
+  const day = alignedBuckets({ from: at('2026-03-01T12:00:30Z'), to: at('2026-03-02T12:00:30Z') }, 750);
+  assert.deepEqual(day, { from: at('2026-03-01T12:00:00Z'), to: at('2026-03-02T12:02:00Z'), buckets: 721 });
+  const minute = { from: at('2026-03-01T12:00:30Z'), to: at('2026-03-01T12:01:30Z') };
+  assert.deepEqual(alignedBuckets(minute, 50), { ...minute, buckets: 50 });
+});
+
+test('aligned buckets cover the range, never more than asked, whatever the range', () => {
+  let seed = 7;
+  const random = () => { seed = (seed * 48_271) % 2_147_483_647; return seed / 2_147_483_647; };
+  for (let i = 0; i < 2000; i += 1) {
+    const from = 1.6e9 + random() * 1e8;
+    const range = { from, to: from + 10 ** (random() * 8) };
+    const wanted = 1 + Math.floor(random() * MAX_BUCKETS);
+    const asked = alignedBuckets(range, wanted);
+    const width = (asked.to - asked.from) / asked.buckets;
+    assert.ok(asked.buckets >= 1 && asked.buckets <= wanted, `${asked.buckets} buckets for ${wanted}`);
+    assert.ok(asked.from <= range.from && asked.to >= range.to - 1e-6);
+    // Over an hour, whole hours; from a minute, whole minutes (an hour exactly may be either).
+    const unit = width > 3600 ? 3600 : width >= 60 ? 60 : 0;
+    if (unit && wanted > 2) {
+      assert.equal(asked.from % unit, 0);
+      assert.ok(Math.abs(width / unit - Math.round(width / unit)) < 1e-9, `width ${width}`);
+      assert.ok(range.from - asked.from < unit);
+    }
+  }
 });

@@ -32,6 +32,7 @@ from mymonit.ingest.ports import MeasureSink, SeriesStore
 from mymonit.ingest.series_ids import SeriesIds
 from mymonit.ingest.settings import IngestSettings
 from mymonit.ingest.topology import Topology
+from mymonit.rollups.settings import RollupSettings
 from mymonit.services.alert_rules import AlertRuleService
 from mymonit.services.alerts import AlertService
 from mymonit.services.experiments import ExperimentService
@@ -51,6 +52,7 @@ from mymonit.storage.measure_writer import MySqlMeasureWriter
 from mymonit.storage.measures import MySqlMeasureReader
 from mymonit.storage.migrator import Migrator
 from mymonit.storage.pool import ConnectionPool, ConnectionSettings
+from mymonit.storage.rollup_store import MySqlRollupStore
 from mymonit.storage.series_reader import MySqlSeriesReader
 from mymonit.storage.series_store import MySqlSeriesStore
 from mymonit.storage.users import MySqlUserRepository
@@ -184,6 +186,9 @@ class Container(containers.DeclarativeContainer):
         build_listener, settings=settings, ingest=ingest_settings, sink=measure_writer, names=name_source,
         series=series_store, trail=audit_trail, metrics=consumer_metrics,
     )
+
+    rollup_settings = providers.Singleton(RollupSettings)
+    rollup_store = providers.Singleton(MySqlRollupStore, database)
 
     alert_settings = providers.Singleton(AlertSettings)
     alert_store = providers.Singleton(MySqlAlertStore, database, alert_rule_repository)

@@ -17,7 +17,7 @@ from mymonit.domain.series import DEFAULT_LABELS, identity_hash
 from mymonit.domain.timestamps import unix_micros
 from mymonit.ingest.ports import NewMeasure
 from mymonit.storage import series_backfill
-from mymonit.storage.migrator import MIGRATION_LOCK
+from mymonit.storage.migrator import MIGRATION_LOCK, available_migrations
 from mymonit.storage.session import Connection
 from tests.support.databases import drop_database, recreate_database
 
@@ -70,14 +70,17 @@ def test_upgrading_keeps_every_measure_and_a_redelivered_one_is_still_a_duplicat
     assert [(ts.replace(tzinfo=UTC), value) for ts, value, _ in rows] == list(zip(moments, VALUES, strict=True))
     assert [key for *_, key in rows] == [dedup_key("device-vibrations", "hertz", m, v)
                                         for m, v in zip(moments, VALUES, strict=True)]
-    migrator.upgrade(up_to=4)
+    migrator.upgrade()  # the writer marks minutes for the rollups (0009)
     series_id = _default_series(scratch, experiment_id)
     redelivered = [NewMeasure.at(experiment_id, HERTZ, m, v, dedup_key("device-vibrations", "hertz", m, v), series_id)
                    for m, v in zip(moments, VALUES, strict=True)]
     new = NewMeasure.at(experiment_id, HERTZ, T0 + timedelta(hours=1), 1.0,
                         dedup_key("device-vibrations", "hertz", T0 + timedelta(hours=1), 1.0), series_id)
     assert scratch.measure_writer().insert([*redelivered, new]) == 1
-    assert database.run(lambda c: c.fetch_all("SELECT MAX(version) FROM schema_migrations")) == [(4,)]
+    newest = available_migrations()[-1].version
+    assert database.run(lambda c: c.fetch_all("SELECT MAX(version) FROM schema_migrations")) == [(newest,)]
+    assert database.run(lambda c: c.fetch_all("SELECT series_id, from_minute, to_minute FROM rollup_backlog")) == [
+        (series_id, _minute(moments[0]), _minute(moments[-1]))]  # the rows stored before 0009, to roll up
 
 
 def _default_series(container: Container, experiment_id: int) -> int:
@@ -133,6 +136,12 @@ def test_rows_an_older_consumer_stored_during_the_upgrade_are_moved_by_the_backf
     series_id = _default_series(scratch, experiment_id)
     assert database.run(lambda c: c.fetch_all("SELECT COUNT(*) FROM measures WHERE series_id = %s",
                                               (series_id,))) == [(7,)]
+    assert database.run(lambda c: c.fetch_all("SELECT series_id, from_minute, to_minute FROM rollup_backlog")) == [
+        (series_id, _minute(T0), _minute(T0 + timedelta(seconds=6)))]  # moved: rolled up again
+
+
+def _minute(moment: datetime) -> int:
+    return unix_micros(moment) // 60_000_000
 
 
 def test_a_database_migrates_while_another_on_the_same_server_holds_its_migration_lock(

@@ -9,7 +9,7 @@ import { h, replace } from '../dom.js';
 import { messageBox, notice } from '../notice.js';
 import { messageOf } from '../problem.js';
 import {
-  bucketsFor, formatDuration, formatUtc, fromIso, iso, presetRange, rangeFromQuery, rangeToQuery,
+  alignedBuckets, bucketsFor, formatDuration, formatUtc, fromIso, iso, presetRange, rangeFromQuery, rangeToQuery,
 } from '../range.js';
 import { safeFileName, saveBlob } from '../save.js';
 import {
@@ -93,11 +93,14 @@ export function experimentView(root, { api, symbols }, id, params) {
     const generation = ++state.generation;
     const stale = () => state.disposed || generation !== state.generation;
     try {
-      const range = await resolve(state.spec);
+      const wanted = await resolve(state.spec);
       if (stale()) return;
       const chosen = state.listing.filter((s) => matches(s, state.selection)).length;
+      // Whole minutes or hours where the buckets are that wide, so that the service answers from its
+      // rollups; the plot, its summary and the table show that range, a little wider than asked.
+      const { buckets, ...range } = alignedBuckets(wanted, bucketsForSeries(bucketsFor(chartsBox.clientWidth), chosen));
       const aggregate = await api.get(`/measures/${id}/aggregate`, {
-        from: iso(range.from), to: iso(range.to), buckets: bucketsForSeries(bucketsFor(chartsBox.clientWidth), chosen),
+        from: iso(range.from), to: iso(range.to), buckets,
         group_by: 'series', ...selectionParams(state.selection),
       });
       if (stale()) return;

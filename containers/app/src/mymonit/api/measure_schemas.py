@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
 from mymonit.api.schemas import MeasureName, Moment, Strict
+from mymonit.domain.model import Resolution
 from mymonit.domain.queries import DEFAULT_BUCKETS, DEFAULT_PAGE, MAX_BUCKETS, MAX_PAGE, Order
 from mymonit.domain.series import LABEL_PATTERN, Labels
 
@@ -94,6 +95,11 @@ class AggregateOut(BaseModel):
     start: str
     end: str
     bucket_seconds: float
+    resolution: Resolution = Field(description="what the buckets before `raw_since` were computed from: 1h or 1m "
+                                   "rollups when `from`, `to` and the bucket width are whole hours or minutes, "
+                                   "else raw measures; equal to the raw computation either way")
+    raw_since: str | None = Field(description="from this time on, the buckets were computed from raw measures "
+                                  "(not rolled up yet); null: none were")
     buckets: list[BucketOut]
 
 

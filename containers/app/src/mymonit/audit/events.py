@@ -58,6 +58,9 @@ class AuditEvent(StrEnum):
     ALERTS_WEBHOOK_FAILED = "alerts:webhook:failed"
     ALERTS_EVALUATOR_STARTED = "alerts:evaluator:started"
     ALERTS_EVALUATOR_STOPPED = "alerts:evaluator:stopped"
+    ROLLUPS_WORKER_STARTED = "rollups:worker:started"
+    ROLLUPS_WORKER_STOPPED = "rollups:worker:stopped"
+    ROLLUPS_REBUILD_MARKED = "rollups:rebuild:marked"
     SERVICE_STARTED = "service:started"
 
 

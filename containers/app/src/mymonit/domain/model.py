@@ -83,3 +83,22 @@ class Bucket:
     max: float
     mean: float
     series_id: int | None = None
+
+
+class Resolution(StrEnum):
+    """What an aggregate's buckets were computed from: raw measures, or minute or hour rollups."""
+
+    RAW = "raw"
+    MINUTE = "1m"
+    HOUR = "1h"
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """Buckets, and how they were computed: from `resolution`'s rollups before `raw_since`, from raw
+    measures from `raw_since` on (None: nothing raw); equal to the raw computation either way
+    (docs/design.md, Rollups)."""
+
+    buckets: list[Bucket]
+    resolution: Resolution = Resolution.RAW
+    raw_since: datetime | None = None

@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from mymonit.domain.model import Resolution
+from mymonit.domain.timestamps import EPOCH
+
 MAX_PAGE = 10_000
 DEFAULT_PAGE = 1_000
 MAX_BUCKETS = 10_000
@@ -80,3 +83,18 @@ class MeasureRow(NamedTuple):
 class MeasurePage:
     rows: list[MeasureRow]
     next_cursor: Cursor | None
+
+
+ROLLUP_STEPS: dict[Resolution, timedelta] = {  # coarsest first
+    Resolution.HOUR: timedelta(hours=1), Resolution.MINUTE: timedelta(minutes=1)}
+
+
+def resolution_of(query: AggregateQuery) -> Resolution:
+    """The coarsest rollup whose buckets tile the query's: its start, end and bucket width are
+    whole multiples of the rollup's step; RAW if none does (and before 1970, never rolled up)."""
+    if query.start < EPOCH:
+        return Resolution.RAW
+    for resolution, step in ROLLUP_STEPS.items():
+        if all(span % step == timedelta(0) for span in (query.start - EPOCH, query.end - EPOCH, query.width)):
+            return resolution
+    return Resolution.RAW

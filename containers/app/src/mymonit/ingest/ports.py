@@ -34,10 +34,12 @@ class NewMeasure(NamedTuple):
 
 
 class PreparedRows(NamedTuple):
-    """Measures made ready for one write: the measures, and the sink's own form of them."""
+    """Measures made ready for one write: the measures, the sink's own form of them, and of the
+    (series, minute) buckets they touch (docs/design.md, Rollups)."""
 
     measures: Sequence[NewMeasure]
     form: str
+    touched: str = ""
 
 
 class SeriesStore(Protocol):

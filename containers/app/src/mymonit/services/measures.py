@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mymonit.domain.cursors import decode_cursor
-from mymonit.domain.model import Bucket, Caller, Experiment
+from mymonit.domain.model import Aggregate, Caller, Experiment
 from mymonit.domain.queries import (
     DEFAULT_BUCKETS,
     AggregateQuery,
@@ -57,12 +57,12 @@ class MeasureService:
 
     def aggregate(self, actor: Caller, experiment_id: int, start: datetime, end: datetime,  # one each
                   buckets: int = DEFAULT_BUCKETS, measure: str | None = None, chosen: Selector = EVERY_SERIES,
-                  *, by_series: bool = False) -> tuple[Experiment, timedelta, list[Bucket]]:
+                  *, by_series: bool = False) -> tuple[Experiment, timedelta, Aggregate]:
         """Split [start, end) into `buckets` equal buckets; returns the bucket width and the non-empty
-        buckets, one set per measure type, or per series with `by_series`."""
+        buckets, one set per measure type, or per series with `by_series`, and what served them."""
         experiment = require_measure_reader(actor, experiment_id)
         if end <= start:  # an empty range has no buckets
-            return experiment, timedelta(0), []
+            return experiment, timedelta(0), Aggregate([])
         width = max(MIN_BUCKET, _ceil_div(end - start, buckets))
         type_id = self._types.type_id(measure)
         query = AggregateQuery(experiment_id, start, end, width, type_id,

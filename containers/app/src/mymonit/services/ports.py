@@ -11,7 +11,7 @@ from typing import Protocol
 
 from mymonit.domain.alert_states import AlertState, AlertView, HistoryEntry
 from mymonit.domain.alerts import AlertRule, RuleSpec
-from mymonit.domain.model import Bucket, Caller, Experiment, MeasureType, Role, User
+from mymonit.domain.model import Aggregate, Caller, Experiment, MeasureType, Role, User
 from mymonit.domain.queries import AggregateQuery, MeasurePage, MeasureQuery, MeasureRow
 from mymonit.domain.series import Labels, Selector, SeriesInfo
 
@@ -122,7 +122,7 @@ class MeasureTypeRepository(Protocol):
 class MeasureReader(Protocol):
     def page(self, query: MeasureQuery) -> MeasurePage: ...
 
-    def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> list[Bucket]: ...
+    def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> Aggregate: ...
 
     def stream(self, query: MeasureQuery, chunk: int = 5_000) -> Iterator[list[MeasureRow]]:
         """Every row of the query in chunks, holding at most one chunk in memory."""

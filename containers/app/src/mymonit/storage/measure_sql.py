@@ -11,7 +11,7 @@ every value is a bound parameter.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from mymonit.domain.queries import AggregateQuery, MeasureQuery, Order
@@ -65,21 +65,22 @@ def page_sql(query: MeasureQuery, scope: Scope) -> tuple[str, tuple[Any, ...]]:
             (SQL_FORMAT, *params, rows))
 
 
-def aggregate_sql(query: AggregateQuery, scope: Scope) -> tuple[str, tuple[Any, ...]]:
+def aggregate_sql(query: AggregateQuery, scope: Scope, lower: datetime, upper: datetime) -> tuple[str, tuple[Any, ...]]:
+    """The buckets of the raw rows in [lower, upper) (within the query's range; buckets counted from
+    its start): (type_id, series_id or NULL, bucket, count, sum, min, max) rows."""
     width_us = max(1, int(query.width / timedelta(microseconds=1)))
-    start = to_db(query.start)
     clauses, chosen = _chosen(query.experiment_id, query.type_id,
                               _series_filter(scope if scope is not None else query.series_ids))
     clauses += ["ts >= %s", "ts < %s"]
-    params: list[Any] = [start, width_us, *chosen, start, to_db(query.end)]
+    params: list[Any] = [to_db(query.start), width_us, *chosen, to_db(lower), to_db(upper)]
     index = "PRIMARY" if scope is None else SERIES_INDEX
     group, series = ("type_id, series_id", "series_id") if query.by_series else ("type_id", "NULL")
     # DIV keeps the bucket arithmetic in integers (`/` would compute DECIMALs for every row).
     sql = (
         f"SELECT type_id, {series}, TIMESTAMPDIFF(MICROSECOND, %s, ts) DIV %s AS bucket,"  # noqa: S608  # nosec B608
-        " COUNT(*), MIN(value), MAX(value), AVG(value)"
+        " COUNT(*), SUM(value), MIN(value), MAX(value)"
         f" FROM measures FORCE INDEX ({index}) WHERE {' AND '.join(clauses)}"
-        f" GROUP BY {group}, bucket ORDER BY {group}, bucket"
+        f" GROUP BY {group}, bucket"
     )
     return sql, tuple(params)
 

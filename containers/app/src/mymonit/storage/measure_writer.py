@@ -11,6 +11,7 @@ from mymonit.domain.errors import Unavailable
 from mymonit.ingest.errors import BatchRefused
 from mymonit.ingest.ports import NewMeasure, PreparedRows
 from mymonit.storage.database import Database
+from mymonit.storage.measure_sql import PENDING_SERIES
 from mymonit.storage.session import Connection
 
 __all__ = ["MySqlMeasureWriter", "NewMeasure"]
@@ -20,6 +21,10 @@ __all__ = ["MySqlMeasureWriter", "NewMeasure"]
 # CLIENT_FOUND_ROWS).
 _INSERT = "INSERT INTO measures (experiment_id, type_id, ts, value, dedup_key, series_id) VALUES "
 _ON_DUPLICATE = " ON DUPLICATE KEY UPDATE dedup_key = dedup_key"
+# The minutes the rows touch, marked for the rollup worker in the same transaction (docs/design.md,
+# Rollups): a committed measure is never outside both the rollups and the marks.
+_TOUCH = "INSERT INTO rollup_dirty (series_id, minute) VALUES "
+_TOUCH_AGAIN = " ON DUPLICATE KEY UPDATE touches = touches + 1"
 
 # Errors that say "run this transaction again", not "these rows are wrong".
 _RETRYABLE = {1205, 1213}  # ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK
@@ -36,7 +41,7 @@ class MySqlMeasureWriter:
         return self.write(self.prepare(measures))
 
     def prepare(self, measures: Sequence[NewMeasure]) -> PreparedRows:
-        return PreparedRows(measures, _values(measures))
+        return PreparedRows(measures, *_values(measures))
 
     def write(self, rows: PreparedRows) -> int:
         """Insert the rows in one transaction; returns how many were new (the rest were duplicates).
@@ -48,9 +53,16 @@ class MySqlMeasureWriter:
         if not rows.measures:
             return 0
         sql = _INSERT + rows.form + _ON_DUPLICATE
+        touch = _TOUCH + rows.touched + _TOUCH_AGAIN if rows.touched else ""
 
         def work(connection: Connection) -> int:
-            return connection.execute(sql)  # the session is in autocommit: one statement, one transaction
+            if not touch:  # series 0 only (docs/design.md, Series): nothing is rolled up
+                return connection.execute(sql)  # the session is in autocommit: one statement, one transaction
+            connection.raw.start_transaction()
+            inserted = connection.execute(sql)
+            connection.execute(touch)  # last, so the marks' row locks are held only until the commit
+            connection.commit()
+            return inserted
 
         try:
             return self._db.run(work)
@@ -61,8 +73,10 @@ class MySqlMeasureWriter:
             raise BatchRefused(f"the database refused the rows (error {error.errno})") from error
 
 
-def _values(measures: Sequence[NewMeasure]) -> str:
-    """The VALUES list, formatted here: 5x cheaper than the connector's per-row escaping.
+def _values(measures: Sequence[NewMeasure]) -> tuple[str, str]:
+    """The VALUES lists of the rows and of the (series, minute) pairs they touch, formatted here:
+    5x cheaper than the connector's per-row escaping. The pairs are sorted, so that consumers
+    writing at once lock the marks in one order (no deadlock between them).
 
     Only typed values reach the text: digits (`%d` raises for anything but a number), a float's repr and a
     timestamp made of digits, so nothing from a message can alter the SQL. A batch's measures
@@ -70,6 +84,7 @@ def _values(measures: Sequence[NewMeasure]) -> str:
     cheaper per row than the same f-string with format specs.)
     """
     values = []
+    touched = set()
     second, text = None, ""
     for experiment_id, type_id, micros, value, key, series_id in measures:
         whole, fraction = divmod(micros, 1_000_000)
@@ -77,4 +92,7 @@ def _values(measures: Sequence[NewMeasure]) -> str:
             second, text = whole, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(whole))
         values.append("(%d,%d,'%s.%06d',%r,%d,%d)" % (  # noqa: UP031
             experiment_id, type_id, text, fraction, float(value), key, series_id))
-    return ",".join(values)
+        touched.add((series_id, whole // 60))
+    # Series 0 and times before 1970 (which only the sink's own tests store) are never rolled up.
+    marks = ",".join("(%d,%d)" % (s, m) for s, m in sorted(touched) if s != PENDING_SERIES and m >= 0)  # noqa: UP031
+    return ",".join(values), marks

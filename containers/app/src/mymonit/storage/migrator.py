@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Final
 
 from mymonit.storage.database import Database
+from mymonit.storage.rollup_store import mark_backlog
 from mymonit.storage.series_backfill import backfill_series
 from mymonit.storage.session import Connection
 
@@ -20,7 +21,7 @@ _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 MIGRATION_LOCK = "CONCAT('mymonit_migrations.', SHA1(DATABASE()))"
 # Data steps too long for one statement: run after their version's SQL, before it is recorded.
 # Each must be resumable, as every statement of its SQL must be repeatable.
-DATA_STEPS: Final[dict[int, Callable[[Connection], object]]] = {4: backfill_series}
+DATA_STEPS: Final[dict[int, Callable[[Connection], object]]] = {4: backfill_series, 9: mark_backlog}
 
 
 @dataclass(frozen=True, slots=True)

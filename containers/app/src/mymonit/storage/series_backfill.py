@@ -7,6 +7,9 @@ upgrade are in series 0 too, and moved the same way (their default series create
 Interrupted, it starts again where it stopped: series 0 is what is left to do. Progress is logged
 every `PROGRESS_SECONDS`.
 
+Once rollups exist (migration 0009), the default series that received rows are marked for
+rolling up again once the rows have moved; until then their aggregates may miss the moved rows.
+
 Each pass moves at most what series 0 held when it began, and another pass runs only while the
 passes gain on the older consumers: one that stores faster than the step moves would otherwise
 keep it from ever ending (the migration benchmark's consumer did, flat out). What they leave is
@@ -19,6 +22,7 @@ import logging
 import time
 from typing import Final
 
+from mymonit.storage.rollup_store import mark_backlog
 from mymonit.storage.session import Connection
 
 log = logging.getLogger(__name__)
@@ -43,11 +47,23 @@ _ENSURE_DEFAULTS = (
 )
 
 
+# The default series that the rows of series 0 go to (those that exist already), and whether the
+# rollups do (the step runs at 0004, before them, and again by `mymonit db backfill-series`).
+_PENDING_DEFAULTS = (
+    "SELECT s.series_id FROM series s JOIN (SELECT DISTINCT experiment_id, type_id FROM measures"
+    " FORCE INDEX (ix_measures_series_ts) WHERE series_id = 0) AS present USING (experiment_id, type_id)"
+    " WHERE s.sensor IS NULL AND s.tags = '{}'"
+)
+_ROLLUPS_EXIST = ("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()"
+                  " AND table_name = 'rollup_backlog'")
+
+
 def backfill_series(connection: Connection) -> int:
     """Move every measure of series 0 into its default series; returns how many rows moved."""
     connection.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
     try:
         left = _left(connection)
+        receiving = _receiving(connection)
         progress = _Progress(left)
         for _ in range(_CATCH_UP_ROUNDS):
             moved = _move(connection, left, progress)
@@ -55,8 +71,11 @@ def backfill_series(connection: Connection) -> int:
             if not left:
                 break
             connection.execute(_ENSURE_DEFAULTS)
+            receiving |= _receiving(connection)
             if moved and left >= before:  # stored meanwhile as fast as moved: another pass would not end sooner
                 break
+        if progress.moved and connection.fetch_all(_ROLLUPS_EXIST)[0][0]:
+            mark_backlog(connection, sorted(receiving))  # the moved rows, for the rollups (docs/design.md, Rollups)
         if left:
             log.warning("series backfill: %d measures stored meanwhile by an older consumer stay in series 0;"
                         " `mymonit db backfill-series` moves them once it has stopped", left)
@@ -64,6 +83,10 @@ def backfill_series(connection: Connection) -> int:
         connection.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     progress.done()
     return progress.moved
+
+
+def _receiving(connection: Connection) -> set[int]:
+    return {int(r[0]) for r in connection.fetch_all(_PENDING_DEFAULTS)}
 
 
 def _left(connection: Connection) -> int:

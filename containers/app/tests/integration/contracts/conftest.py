@@ -52,7 +52,8 @@ _SERIES = ("INSERT IGNORE INTO series (series_id, experiment_id, type_id, sensor
 
 def _empty(connection: Connection) -> None:
     with connection.transaction() as cursor:
-        for table in ("measures", "user_experiments", "users", "experiments"):  # children first
+        for table in ("rollup_dirty", "rollup_backlog", "rollup_minute", "rollup_hour", "measures",
+                      "user_experiments", "users", "experiments"):  # children first
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # fixed table names
 
 

@@ -152,7 +152,7 @@ def test_a_measure_types_buckets_count_the_rows_of_all_its_series_and_of_none_ye
                   a_measure(vibrations, T0, 7.0, key=4, type_id=NEWTON, series_id=0))
     hertz = AggregateQuery(vibrations.experiment_id, T0, T0 + MINUTE, MINUTE, type_id=10)
 
-    assert storage.reader.aggregate(hertz, {10: "hertz"}) == [Bucket("hertz", T0, 3, 1.0, 5.0, 3.0)]
+    assert storage.reader.aggregate(hertz, {10: "hertz"}).buckets == [Bucket("hertz", T0, 3, 1.0, 5.0, 3.0)]
 
 
 def test_a_series_choice_that_matched_no_series_reads_nothing(
@@ -184,7 +184,9 @@ def test_buckets_give_count_min_max_and_mean_by_measure_type_then_time(
     )
     names = {10: "hertz", NEWTON: "newton"}
 
-    buckets = storage.reader.aggregate(AggregateQuery(vibrations.experiment_id, T0, T0 + 3 * MINUTE, MINUTE), names)
+    three_minutes = AggregateQuery(vibrations.experiment_id, T0, T0 + 3 * MINUTE, MINUTE)
+
+    buckets = storage.reader.aggregate(three_minutes, names).buckets
 
     assert buckets == [
         Bucket("hertz", T0, 2, 1.0, 2.0, 1.5),
@@ -204,15 +206,15 @@ def test_buckets_by_series_tell_the_series_of_a_type_apart_and_a_type_filter_kee
     )
     hertz = AggregateQuery(vibrations.experiment_id, T0, T0 + 2 * MINUTE, MINUTE, type_id=10, by_series=True)
 
-    assert storage.reader.aggregate(hertz, {10: "hertz"}) == [
+    assert storage.reader.aggregate(hertz, {10: "hertz"}).buckets == [
         Bucket("hertz", T0, 1, 2.0, 2.0, 2.0, series_id=2),
         Bucket("hertz", T0, 1, 1.0, 1.0, 1.0, series_id=4),
         Bucket("hertz", T0 + MINUTE, 1, 3.0, 3.0, 3.0, series_id=4),
     ]
-    assert storage.reader.aggregate(replace(hertz, series_ids=(2,)), {10: "hertz"}) == [
+    assert storage.reader.aggregate(replace(hertz, series_ids=(2,)), {10: "hertz"}).buckets == [
         Bucket("hertz", T0, 1, 2.0, 2.0, 2.0, series_id=2),
     ]
-    assert storage.reader.aggregate(replace(hertz, type_id=None, by_series=False), {}) == [
+    assert storage.reader.aggregate(replace(hertz, type_id=None, by_series=False), {}).buckets == [
         Bucket("10", T0, 2, 1.0, 2.0, 1.5),  # a type without a name goes by its id
         Bucket("10", T0 + MINUTE, 1, 3.0, 3.0, 3.0),
         Bucket("11", T0, 1, 9.0, 9.0, 9.0),
@@ -220,7 +222,7 @@ def test_buckets_by_series_tell_the_series_of_a_type_apart_and_a_type_filter_kee
 
 
 def test_buckets_of_an_experiment_without_measures_are_none(storage: Storage, vibrations: Experiment) -> None:
-    assert storage.reader.aggregate(AggregateQuery(vibrations.experiment_id, T0, T0 + MINUTE, MINUTE), {}) == []
+    assert storage.reader.aggregate(AggregateQuery(vibrations.experiment_id, T0, T0 + MINUTE, MINUTE), {}).buckets == []
 
 
 @pytest.mark.parametrize("order", list(Order))

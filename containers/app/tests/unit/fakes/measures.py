@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from mymonit.domain.model import Bucket, MeasureType
+from mymonit.domain.model import Aggregate, Bucket, MeasureType
 from mymonit.domain.queries import AggregateQuery, Cursor, MeasurePage, MeasureQuery, MeasureRow, Order
 from mymonit.domain.timestamps import EPOCH, MICROSECOND
 from mymonit.ingest.errors import BatchRefused
@@ -38,7 +38,7 @@ class FakeMeasureReader:
         last = rows[query.limit - 1]
         return MeasurePage([r.shown() for r in rows[:query.limit]], Cursor(last.ts, last.key))
 
-    def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> list[Bucket]:
+    def aggregate(self, query: AggregateQuery, type_names: dict[int, str]) -> Aggregate:
         self.queries.append(query)
         groups: dict[tuple[int, int | None, datetime], list[float]] = {}
         for experiment_id, row in self._store.measures:
@@ -48,11 +48,11 @@ class FakeMeasureReader:
                 start = query.start + ((row.ts - query.start) // query.width) * query.width
                 series_id = row.series_id if query.by_series else None
                 groups.setdefault((row.type_id, series_id, start), []).append(row.value)
-        return [  # by measure type (and series), then time, as the SQL orders them
+        return Aggregate([  # by measure type (and series), then time, as the SQL orders them
             Bucket(type_names.get(type_id, str(type_id)), start, len(values), min(values), max(values),
                    sum(values) / len(values), series_id)
             for (type_id, series_id, start), values in sorted(groups.items())
-        ]
+        ])
 
     def stream(self, query: MeasureQuery, chunk: int = 5_000) -> Iterator[list[MeasureRow]]:
         self.queries.append(query)

@@ -132,10 +132,10 @@ def test_a_range_whose_to_is_not_after_from_holds_no_measures_and_no_buckets(
     start = T0 + timedelta(minutes=5)
 
     _, page = services.measures.page(associated_scientist, 1, MeasureFilter(start=start, end=end))
-    _, width, buckets = services.measures.aggregate(associated_scientist, 1, start, end)
+    _, width, aggregate = services.measures.aggregate(associated_scientist, 1, start, end)
 
     assert (page.rows, page.next_cursor) == ([], None)
-    assert (width, buckets) == (timedelta(0), [])
+    assert (width, aggregate.buckets) == (timedelta(0), [])
     assert [q for q in ports.reader.queries if isinstance(q, AggregateQuery)] == []
 
 
@@ -171,9 +171,9 @@ def test_aggregate_buckets_split_the_range_evenly_rounding_the_width_up(
 def test_aggregating_the_demo_hour_in_six_buckets_puts_the_ten_hertz_measures_in_the_first(
     services: Services, ports: Ports, associated_scientist: User,
 ) -> None:
-    experiment, width, buckets = services.measures.aggregate(
+    experiment, width, aggregate = services.measures.aggregate(
         associated_scientist, 1, T0, T0 + timedelta(hours=1), 6, measure="hertz")
 
     assert (experiment.name, width) == ("device-vibrations", timedelta(minutes=10))
-    assert buckets == [Bucket("hertz", T0, 10, 94.0, 130.0, 109.4)]
+    assert aggregate.buckets == [Bucket("hertz", T0, 10, 94.0, 130.0, 109.4)]
     assert ports.reader.queries == [AggregateQuery(1, T0, T0 + timedelta(hours=1), width, HERTZ.type_id)]

@@ -29,8 +29,13 @@ class _SeriesZero:
         return moved
 
     def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        assert (sql, params) == (series_backfill._LEFT, ())
-        return [(self.rows,)]
+        answers: dict[str, list[tuple[Any, ...]]] = {
+            series_backfill._LEFT: [(self.rows,)],
+            series_backfill._PENDING_DEFAULTS: [],  # the default series: none exist before the move
+            series_backfill._ROLLUPS_EXIST: [(0,)],  # as at migration 0004, before the rollups
+        }
+        assert params == ()
+        return answers[sql]
 
 
 @pytest.fixture(autouse=True)

@@ -66,20 +66,26 @@ def register(api: Api, measures: MeasureService) -> None:
                                  audit=AuditEvent.API_MEASURES_AGGREGATED,
                                  description="Splits [from, to) into `buckets` equal buckets and returns count, "
                                              "min, max and mean per measure type (per series with "
-                                             "`group_by=series`) for each non-empty bucket. " + CHOOSING))
+                                             "`group_by=series`) for each non-empty bucket. When `from`, `to` "
+                                             "and the bucket width are whole hours (minutes), the buckets come "
+                                             "from the hour (minute) rollups, and the part not rolled up yet from "
+                                             "raw measures: `resolution` and `raw_since` say which. " + CHOOSING))
     def aggregate_measures(actor: Caller, experiment_id: int, query: AggregateParams) -> Response:
         by_series = query.group_by is GroupBy.SERIES
-        experiment, width, buckets = measures.aggregate(
+        experiment, width, aggregate = measures.aggregate(
             actor, experiment_id, query.start, query.end, query.buckets, query.measure,
             choose(query.sensor, query.tags), by_series=by_series)
+        buckets = aggregate.buckets
         note(experiment_id=experiment_id, range=_range(query.start, query.end), measure=query.measure,
-             buckets=len(buckets), **_chosen(query), **({"group_by": GroupBy.SERIES.value} if by_series else {}))
+             buckets=len(buckets), resolution=aggregate.resolution.value, **_chosen(query),
+             **({"group_by": GroupBy.SERIES.value} if by_series else {}))
         labels = ({i: {"series_id": i, **labels_json(found)}
                    for i, found in measures.labels(b.series_id or 0 for b in buckets).items()}
                   if by_series else {})
         return json_response({
             "experiment": experiment.name, "start": iso(query.start), "end": iso(query.end),
-            "bucket_seconds": width.total_seconds(),
+            "bucket_seconds": width.total_seconds(), "resolution": aggregate.resolution.value,
+            "raw_since": iso(aggregate.raw_since) if aggregate.raw_since else None,
             "buckets": [
                 {"measure_type": b.measure_type, "start": iso(b.start), "count": b.count,
                  "min": b.min, "max": b.max, "mean": b.mean, **labels.get(b.series_id or 0, {})}

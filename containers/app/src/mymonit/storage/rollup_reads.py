@@ -1,0 +1,67 @@
+"""The SQL of aggregates served from rollups (docs/design.md, Rollups): where the rolled-up past of
+the query's series ends, and the buckets of the minute or hour rollups before it.
+
+Both join `series` for the query's experiment, type and chosen series, and go along the rollup
+tables' primary keys (series, minute or hour). Every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Final
+
+from mymonit.domain.model import Resolution
+from mymonit.domain.queries import AggregateQuery
+from mymonit.domain.timestamps import EPOCH, unix_micros
+from mymonit.storage.sql import placeholders
+
+_STEP_MICROS: Final = {Resolution.MINUTE: 60_000_000, Resolution.HOUR: 3_600_000_000}
+_TABLE: Final = {Resolution.MINUTE: ("rollup_minute", "minute"), Resolution.HOUR: ("rollup_hour", "hour")}
+
+
+def minute_of(query: AggregateQuery, bound: str) -> int:
+    """The query's start or end in whole minutes since 1970 (both are whole minutes: `resolution_of`)."""
+    return int((getattr(query, bound) - EPOCH).total_seconds()) // 60
+
+
+def unrolled_sql(query: AggregateQuery) -> tuple[str, tuple[Any, ...]]:
+    """The first minute of the query's range that a rollup does not hold yet: its earliest dirty
+    minute, or where its backlog starts; NULL if every minute is rolled up."""
+    start, end = minute_of(query, "start"), minute_of(query, "end")
+    chosen, params = _series_of(query, "d")
+    backlog, backlog_params = _series_of(query, "b")
+    sql = (
+        "SELECT LEAST(COALESCE((SELECT MIN(d.minute) FROM rollup_dirty d JOIN series s ON s.series_id = d.series_id"  # noqa: S608  # nosec B608
+        f" WHERE {chosen} AND d.minute >= %s AND d.minute < %s), %s),"
+        " COALESCE((SELECT MIN(GREATEST(b.from_minute, %s)) FROM rollup_backlog b"
+        f" JOIN series s ON s.series_id = b.series_id WHERE {backlog} AND b.from_minute < %s AND b.to_minute >= %s),"
+        " %s))"
+    )
+    return sql, (*params, start, end, end, start, *backlog_params, end, start, end)
+
+
+def rollup_sql(query: AggregateQuery, resolution: Resolution, first: int, last: int) -> tuple[str, tuple[Any, ...]]:
+    """The buckets of the rollups of `resolution` whose step (a minute or an hour since 1970) is in
+    [first, last): (type_id, series_id or NULL, bucket, count, sum, min, max) rows."""
+    table, step = _TABLE[resolution]
+    chosen, params = _series_of(query, "r")
+    series, group = ("r.series_id", "s.type_id, r.series_id") if query.by_series else ("NULL", "s.type_id")
+    width = max(1, query.width // timedelta(microseconds=1))
+    sql = (
+        f"SELECT s.type_id, {series}, (r.{step} * {_STEP_MICROS[resolution]} - %s) DIV %s AS bucket,"  # noqa: S608  # nosec B608
+        f" SUM(r.n), SUM(r.total), MIN(r.low), MAX(r.high) FROM {table} r JOIN series s ON s.series_id = r.series_id"
+        f" WHERE {chosen} AND r.{step} >= %s AND r.{step} < %s GROUP BY {group}, bucket"
+    )
+    return sql, (unix_micros(query.start), width, *params, first, last)
+
+
+def _series_of(query: AggregateQuery, alias: str) -> tuple[str, list[Any]]:
+    """The clauses choosing the query's series (`s` joined to the rollup table `alias`)."""
+    clauses, params = ["s.experiment_id = %s"], [query.experiment_id]
+    if query.type_id is not None:
+        clauses.append("s.type_id = %s")
+        params.append(query.type_id)
+    if query.series_ids is not None:
+        clauses.append(f"{alias}.series_id IN ({placeholders(len(query.series_ids))})" if query.series_ids else "FALSE")
+        params += query.series_ids
+    return " AND ".join(clauses), params
