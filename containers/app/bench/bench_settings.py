@@ -21,7 +21,7 @@ BENCH_DATABASE = "my_monit_bench"
 
 # The one reader of the git-ignored .env and the scratch-database helpers, shared with the tests.
 sys.path.insert(0, str(ROOT / "containers" / "app" / "tests" / "support"))
-from databases import recreate_database  # noqa: E402
+from databases import ensure_database, recreate_database  # noqa: E402
 from environment import read_env_file  # noqa: E402
 from webhook_receiver import Receiver, webhook_receiver  # noqa: E402
 
@@ -32,7 +32,8 @@ OVERRIDES = {"DB_DATABASE": BENCH_DATABASE, **NO_AUDIT_SPOOL}
 
 T = TypeVar("T")
 __all__ = [  # the helpers of tests/support, re-exported for the benches
-    "BENCH_DATABASE", "NO_AUDIT_SPOOL", "OVERRIDES", "ROOT", "Receiver", "connect", "load_bench_settings",
+    "BENCH_DATABASE", "NO_AUDIT_SPOOL", "OVERRIDES", "ROOT", "Receiver", "connect", "ensure_database",
+    "load_bench_settings",
     "one_row", "read_env_file", "recreate_database", "wait_for_database", "webhook_receiver", "with_reconnects",
 ]
 

@@ -14,12 +14,12 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import mysql.connector
 from mysql.connector import errorcode
 
-from bench_settings import connect, one_row
+from bench_settings import BENCH_DATABASE, connect, ensure_database, one_row
 from mymonit.config import Settings
 from mymonit.container import Container
 from mymonit.domain.dedup import dedup_key
@@ -160,17 +160,31 @@ def prepare_schema(container: Container, layout: Layout, up_to: int | None = Non
     """Project schema through the project's Migrator (up to version `up_to` if given), then the
     bench markers and the main experiments."""
     container.migrator().upgrade(up_to)
+    _create_markers(container, "INSERT IGNORE INTO bench_dataset (id, layout) VALUES (1, %s)", (layout.signature(),))
+    for name in EXPERIMENTS:
+        experiment_id(container, name)
+
+
+def ensure_schema(container: Container) -> None:
+    """The bench database (created if missing) at the project's schema, with the markers of a fill:
+    for a part loaded beside the main data set, whatever that holds."""
+    ensure_database(container.settings(), BENCH_DATABASE)
+    upgrade_schema(container)
+    _create_markers(container)
+
+
+def _create_markers(container: Container, *then: Any) -> None:
+    """The marker tables; then one more statement (SQL, params) if given, in the same commit."""
     connection = connect(container.settings())
     try:
         cursor = connection.cursor()
         for statement in _MARKERS:
             cursor.execute(statement)
-        cursor.execute("INSERT IGNORE INTO bench_dataset (id, layout) VALUES (1, %s)", (layout.signature(),))
+        if then:
+            cursor.execute(*then)
         connection.commit()
     finally:
         connection.close()
-    for name in EXPERIMENTS:
-        experiment_id(container, name)
 
 
 def experiment_id(container: Container, name: str) -> int:

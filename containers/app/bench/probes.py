@@ -146,7 +146,7 @@ def resolve_paths(targets: Targets, client: FlaskClient, headers: dict[str, str]
         "page from the middle": bare_page_sql(database, targets.page_query()),
         "page after a cursor": bare_page_sql(database, cursor_query(targets, link)),
         "page ?measure=hertz": bare_page_sql(database, targets.page_query(targets.hertz)),
-        "aggregate 1000 buckets": aggregate_sql(aggregate, scope),
+        "aggregate 1000 buckets": aggregate_sql(aggregate, scope, aggregate.start, aggregate.end),
     }
     expect = dict.fromkeys(sql, PAGE + 1) | {"aggregate 1000 buckets": buckets}
     return Paths(urls, sql, expect)

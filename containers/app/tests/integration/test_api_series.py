@@ -141,4 +141,5 @@ def test_a_selector_never_reaches_another_experiments_series(
 
     assert found == [[], [], {"experiment": own.name, "start": "1970-01-01T00:00:00.000000Z",
                               "end": "2033-05-18T03:33:20.000000Z", "bucket_seconds": found[2]["bucket_seconds"],
+                              "resolution": found[2]["resolution"], "raw_since": found[2]["raw_since"],
                               "buckets": []}]

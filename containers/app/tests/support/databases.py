@@ -15,7 +15,12 @@ from mymonit.container import Container
 def recreate_database(settings: Settings, name: str) -> None:
     """Drop database `name` if it exists and create it empty, in the project's character set."""
     drop_database(settings, name)
-    _on_server(settings, f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    ensure_database(settings, name)
+
+
+def ensure_database(settings: Settings, name: str) -> None:
+    """Create database `name`, in the project's character set, unless it exists."""
+    _on_server(settings, f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
 
 
 def drop_database(settings: Settings, name: str) -> None:

@@ -84,7 +84,7 @@ class MySqlRollupStore:
         return TurnReport(minutes, series, more, seconds)
 
     def mark_all(self) -> int:
-        """Mark every series' measures for rolling up again (`mymonit rollups rebuild`); returns the series."""
+        """Mark every series' measures for rolling up again (`mymonit rollups --rebuild`); returns the series."""
         return int(self._db.run(mark_backlog, retry=False))
 
 
