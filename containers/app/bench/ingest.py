@@ -15,11 +15,17 @@ rate does not depend on the queue's length.
 1,000 series, created before the first round; it alternates with (c), the same measures without
 labels, whose rate it is held to. `--series-only` runs (c) and (d) alone, `--no-series` the
 command as it was before series existed.
+
+(e) is (c) with the rollup worker (`mymonit rollups`, its defaults) running beside it as a process
+of its own, from before the fill: held to ≥ 90 % of (c), and timed until the worker has rolled up
+every minute closed when the drain ended (checked: the rollups count what the table holds).
+`--rollups-only` runs (c) and (e) alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -31,11 +37,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from ingest_cpu import sample, settle, usage  # bench/ is not a package
 from ingest_env import Bench, prepare
-from ingest_paths import HERTZ, SENSORS, TAGS, bare, listener, naive, prefill
+from ingest_paths import HERTZ, SENSORS, TAGS, bare, listener, naive, prefill, rolled_up_after
+from mymonit.rollups.settings import RollupSettings
+from serve_process import Background
 
 NAMES = {"naive": "(a) naive: INSERT+commit+ack each", "bare": "(b) bare broker: consume+ack",
-         "listener": "(c) RabbitListener", "series": "(d) (c), sensor + 2 tags, 1k series"}
+         "listener": "(c) RabbitListener", "series": "(d) (c), sensor + 2 tags, 1k series",
+         "rollups": "(e) (c), rollup worker beside it"}
 SERIES_TARGET = 0.90  # (d) of (c)
+ROLLUPS_TARGET = 0.90  # (e) of (c)
 
 
 @dataclass
@@ -44,6 +54,7 @@ class Runs:
     messages: int
     batch: int
     seconds: list[float] = field(default_factory=list)
+    caught_up: list[float] = field(default_factory=list)  # (e): seconds after the drain until rolled up
 
     @property
     def per_second(self) -> float:
@@ -61,20 +72,28 @@ def timed(bench: Bench, runs: Runs, label: str, publish_rates: list[float]) -> N
         "bare": lambda: bare(bench, topology, runs.messages),
         "listener": lambda: listener(bench, topology, runs.messages * runs.batch),
         "series": lambda: listener(bench, topology, runs.messages * runs.batch),
+        "rollups": lambda: listener(bench, topology, runs.messages * runs.batch),
     }
+    rolled = ""
     try:
-        publish_rates.append(prefill(bench, topology, runs.messages, runs.batch, labelled=runs.path == "series"))
-        settled = settle()
-        before, cpu = bench.stored(), sample()
-        seconds = paths[runs.path]()
-        cores = usage(cpu, sample())
+        with Background("rollups") if runs.path == "rollups" else contextlib.nullcontext():
+            publish_rates.append(prefill(bench, topology, runs.messages, runs.batch,
+                                         labelled=runs.path == "series"))
+            settled = settle()
+            before, cpu = bench.stored(), sample()
+            seconds = paths[runs.path]()
+            cores = usage(cpu, sample())
+            if runs.path == "rollups":
+                waited, checked = rolled_up_after(bench, RollupSettings().ROLLUP_GRACE)
+                runs.caught_up.append(waited)
+                rolled = f"; rolled up {waited:.1f} s after the drain ({checked:,} measures checked)"
         if runs.path != "bare" and bench.stored() - before != runs.messages * runs.batch:
             raise SystemExit(f"{runs.path}: stored {bench.stored() - before}, expected {runs.messages * runs.batch}")
     finally:
         bench.cleanup([topology])
     runs.seconds.append(seconds)
     print(f"  {runs.path:<9}{runs.messages / seconds:>10,.0f} msg/s{runs.messages * runs.batch / seconds:>11,.0f}"
-          f" measures/s   {cores} (servers settled {settled:.1f} s first)", flush=True)
+          f" measures/s   {cores} (servers settled {settled:.1f} s first){rolled}", flush=True)
 
 
 def suite(bench: Bench, label: str, counts: dict[str, int], batch: int, rounds: int,
@@ -85,8 +104,8 @@ def suite(bench: Bench, label: str, counts: dict[str, int], batch: int, rounds: 
     if "naive" in runs:
         timed(bench, runs["naive"], label, publish_rates)
     for number in range(rounds):
-        order = [path for path in ("bare", "listener", "series") if path in runs]
-        if number % 2 and "series" in runs:
+        order = [path for path in ("bare", "listener", "series", "rollups") if path in runs]
+        if number % 2 and len(order) > 1 and order[-2] == "listener":
             order[-2:] = order[-1], order[-2]
         for path in order:
             timed(bench, runs[path], label, publish_rates)
@@ -107,13 +126,21 @@ def report(title: str, runs: dict[str, Runs]) -> None:
         ratio = runs["series"].per_second / runs["listener"].per_second
         verdict = "met" if ratio >= SERIES_TARGET else "MISSED"
         print(f"  (d)/(c) = {ratio:.1%} (target ≥ {SERIES_TARGET:.0%}: {verdict}); (d) rounds: {each} msg/s")
+    if "rollups" in runs:
+        ratio = runs["rollups"].per_second / runs["listener"].per_second
+        verdict = "met" if ratio >= ROLLUPS_TARGET else "MISSED"
+        waits = ", ".join(f"{s:.1f}" for s in runs["rollups"].caught_up)
+        print(f"  (e)/(c) = {ratio:.1%} (target ≥ {ROLLUPS_TARGET:.0%}: {verdict});"
+              f" rolled up {waits} s after each drain")
 
 
 def cases(args: argparse.Namespace, messages: int, naive_messages: int) -> dict[str, int]:
     if args.series_only:
         return {"listener": messages, "series": messages}
+    if args.rollups_only:
+        return {"listener": messages, "rollups": messages}
     counts = {"naive": naive_messages, "bare": messages, "listener": messages}
-    return counts if args.no_series else {**counts, "series": messages}
+    return counts if args.no_series else {**counts, "series": messages, "rollups": messages}
 
 
 def main() -> None:
@@ -128,7 +155,9 @@ def main() -> None:
                              "(default: RABBIT_URL, and ADAPTER_URL for the fill)")
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--series-only", action="store_true", help="only (c) and (d), alternating")
-    only.add_argument("--no-series", action="store_true", help="only (a), (b) and (c): the command before series")
+    only.add_argument("--no-series", action="store_true",
+                      help="only (a), (b) and (c): the command before series and rollups")
+    only.add_argument("--rollups-only", action="store_true", help="only (c) and (e), alternating")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -136,7 +165,7 @@ def main() -> None:
     publish_single: list[float] = []
     publish_arrays: list[float] = []
     print(f"broker {bench.settings.amqp_url().split('@')[-1]}, database {bench.settings.DB_DATABASE}", flush=True)
-    if not args.no_series:
+    if not (args.no_series or args.rollups_only):
         bench.ensure_series(HERTZ, SENSORS, TAGS)
     print(f"single measures: {args.messages:,} messages per queue", flush=True)
     singles = suite(bench, "single", cases(args, args.messages, min(args.naive_messages, args.messages)), 1,
@@ -149,12 +178,12 @@ def main() -> None:
     print(f"\nAdapter publish rate, persistent, windowed confirms: {statistics.median(publish_single):,.0f} msg/s "
           f"single; {statistics.median(publish_arrays):,.0f} msg/s = "
           f"{statistics.median(publish_arrays) * args.array_size:,.0f} measures/s in arrays")
-    if not args.series_only:
+    if not (args.series_only or args.rollups_only):
         print("Targets: (c) ≥ 10× (a) and ≥ 75% of (b) for single measures; ≥ 80,000 measures/s with arrays")
         print(f"  (c)/(a) = {singles['listener'].per_second / singles['naive'].per_second:.1f}×, "
               f"(c)/(b) = {singles['listener'].per_second / singles['bare'].per_second:.0%}, "
               f"arrays: {arrays['listener'].measures_per_second:,.0f} measures/s")
-    if not args.no_series:
+    if not (args.no_series or args.rollups_only):
         print(f"Target: (d) ≥ {SERIES_TARGET:.0%} of (c), single and arrays:"
               f" {singles['series'].per_second / singles['listener'].per_second:.1%} single,"
               f" {arrays['series'].per_second / arrays['listener'].per_second:.1%} arrays")

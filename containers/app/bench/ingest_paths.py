@@ -1,4 +1,5 @@
-"""The three consumers the benchmark compares, and the adapter that fills their queues."""
+"""The three consumers the benchmark compares, the adapter that fills their queues, and the rollup
+worker that runs beside the listener in (e)."""
 
 from __future__ import annotations
 
@@ -127,3 +128,35 @@ def listener(bench: Bench, topology: Topology, measures: int) -> float:
     thread.join()
     return elapsed
 
+
+
+def rolled_up_after(bench: Bench, grace: float, timeout: float = 300.0) -> tuple[float, int]:
+    """Once the listener has stored everything: seconds until the rollup worker has rolled up every
+    minute that had closed by then (ended `grace` seconds ago), and the measures of those minutes,
+    checked to be what the rollups count."""
+    closed = int(time.time() - grace) // 60
+    started = time.perf_counter()
+
+    def left(connection: object) -> int:
+        cursor = connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("SELECT COUNT(*) FROM rollup_dirty WHERE minute < %s", (closed,))
+        return int(cursor.fetchall()[0][0])
+
+    database = bench.container.database()
+    while database.run(left):
+        if time.perf_counter() - started > timeout:
+            raise RuntimeError(f"the rollup worker did not catch up within {timeout:.0f} s")
+        time.sleep(0.05)
+    waited = time.perf_counter() - started
+
+    def counts(connection: object) -> tuple[int, int]:
+        cursor = connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("SELECT (SELECT COUNT(*) FROM measures WHERE ts < '1970-01-01' + INTERVAL %s MINUTE),"
+                       " (SELECT COALESCE(SUM(n), 0) FROM rollup_minute WHERE minute < %s)", (closed, closed))
+        stored, rolled = cursor.fetchall()[0]
+        return int(stored), int(rolled)
+
+    stored, rolled = database.run(counts)
+    if stored != rolled:
+        raise SystemExit(f"the rollups count {rolled:,} measures of the closed minutes, the table {stored:,}")
+    return waited, stored

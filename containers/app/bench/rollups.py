@@ -149,7 +149,8 @@ def floor_probes(year: Year, bare: BareDriver) -> list[Probe]:
     floor = ("SELECT hour, n, total, low, high FROM rollup_hour WHERE series_id = %s ORDER BY hour LIMIT 1000",
              (year.series_id,))
     first = int((T0 - EPOCH).total_seconds()) // 3600
-    plot = rollup_sql(year.query(), Resolution.HOUR, first, first + BUCKETS * (year.width // timedelta(hours=1)))
+    plot = rollup_sql(year.query(), Resolution.HOUR, [year.series_id], first,
+                      first + BUCKETS * (year.width // timedelta(hours=1)))
     return [Probe(FLOOR, bare.runner(floor, BUCKETS)),
             Probe(ROLLUP_SQL, bare.runner(plot, -(-year.part.seconds // int(year.width.total_seconds()))), FLOOR)]
 

@@ -21,7 +21,7 @@ from mymonit.storage.measure_sql import (
     page_sql,
     read_scope,
 )
-from mymonit.storage.rollup_reads import minute_of, rollup_sql, unrolled_sql
+from mymonit.storage.rollup_reads import minute_of, rollup_sql, series_sql, unrolled_sql
 from mymonit.storage.session import Connection
 
 
@@ -84,12 +84,14 @@ def _from_rollups(connection: Connection, query: AggregateQuery, resolution: Res
     series 0's rows (never rolled up); and where the raw rows start."""
     unrolled = int(connection.fetch_all(*unrolled_sql(query))[0][0])
     raw_since = EPOCH + timedelta(minutes=unrolled)
+    series = [int(r[0]) for r in connection.fetch_all(*series_sql(query))]
     rows = []
     first = minute_of(query, "start")
-    if resolution is Resolution.HOUR:
-        rows += connection.fetch_all(*rollup_sql(query, Resolution.HOUR, first // 60, unrolled // 60))
+    if resolution is Resolution.HOUR and series and first // 60 < unrolled // 60:
+        rows += connection.fetch_all(*rollup_sql(query, Resolution.HOUR, series, first // 60, unrolled // 60))
         first = max(first, unrolled // 60 * 60)
-    rows += connection.fetch_all(*rollup_sql(query, Resolution.MINUTE, first, unrolled))
+    if series and first < unrolled:
+        rows += connection.fetch_all(*rollup_sql(query, Resolution.MINUTE, series, first, unrolled))
     rows += connection.fetch_all(*aggregate_sql(query, scope, raw_since, query.end))
     if query.series_ids is None and raw_since > query.start:  # series 0's rows, never rolled up
         rows += connection.fetch_all(*aggregate_sql(query, (PENDING_SERIES,), query.start, raw_since))

@@ -7,6 +7,7 @@ tables' primary keys (series, minute or hour). Every value is a bound parameter.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, Final
 
@@ -40,19 +41,29 @@ def unrolled_sql(query: AggregateQuery) -> tuple[str, tuple[Any, ...]]:
     return sql, (*params, start, end, end, start, *backlog_params, end, start, end)
 
 
-def rollup_sql(query: AggregateQuery, resolution: Resolution, first: int, last: int) -> tuple[str, tuple[Any, ...]]:
-    """The buckets of the rollups of `resolution` whose step (a minute or an hour since 1970) is in
-    [first, last): (type_id, series_id or NULL, bucket, count, sum, min, max) rows."""
+def series_sql(query: AggregateQuery) -> tuple[str, tuple[Any, ...]]:
+    """The ids of the query's series (its experiment's, of its type, those it chose)."""
+    chosen, params = _series_of(query, "s")
+    return f"SELECT s.series_id FROM series s WHERE {chosen}", tuple(params)  # noqa: S608  # nosec B608
+
+
+def rollup_sql(query: AggregateQuery, resolution: Resolution, series: Sequence[int], first: int,
+               last: int) -> tuple[str, tuple[Any, ...]]:
+    """The buckets of the rollups of `resolution` of these series (`series_sql`, at least one) whose
+    step (a minute or an hour since 1970) is in [first, last): (type_id, series_id or NULL, bucket,
+    count, sum, min, max) rows. The ids are listed, and the rollup table read first, so that each
+    series is one range of its primary key: joined from `series`, MariaDB would read every step of
+    each series and filter them (a year of minutes for a day's plot)."""
     table, step = _TABLE[resolution]
-    chosen, params = _series_of(query, "r")
-    series, group = ("r.series_id", "s.type_id, r.series_id") if query.by_series else ("NULL", "s.type_id")
+    columns, group = ("r.series_id", "s.type_id, r.series_id") if query.by_series else ("NULL", "s.type_id")
     width = max(1, query.width // timedelta(microseconds=1))
     sql = (
-        f"SELECT s.type_id, {series}, (r.{step} * {_STEP_MICROS[resolution]} - %s) DIV %s AS bucket,"  # noqa: S608  # nosec B608
-        f" SUM(r.n), SUM(r.total), MIN(r.low), MAX(r.high) FROM {table} r JOIN series s ON s.series_id = r.series_id"
-        f" WHERE {chosen} AND r.{step} >= %s AND r.{step} < %s GROUP BY {group}, bucket"
+        f"SELECT s.type_id, {columns}, (r.{step} * {_STEP_MICROS[resolution]} - %s) DIV %s AS bucket,"  # noqa: S608  # nosec B608
+        f" SUM(r.n), SUM(r.total), MIN(r.low), MAX(r.high) FROM {table} r STRAIGHT_JOIN series s"
+        f" ON s.series_id = r.series_id WHERE r.series_id IN ({placeholders(len(series))})"
+        f" AND r.{step} >= %s AND r.{step} < %s GROUP BY {group}, bucket"
     )
-    return sql, (unix_micros(query.start), width, *params, first, last)
+    return sql, (unix_micros(query.start), width, *series, first, last)
 
 
 def _series_of(query: AggregateQuery, alias: str) -> tuple[str, list[Any]]:
