@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess  # nosec B404 (runs our own command)
 import sys
 import tempfile
 import threading
@@ -17,16 +19,7 @@ from mymonit.ingest.dead_letter_commands import dead_letters
 from mymonit.producers.publish_commands import publish
 
 if TYPE_CHECKING:
-    from mymonit.container import Container
-    from mymonit.ingest.lifecycle import StopFlag
     from mymonit.ingest.listener import RabbitListener
-
-
-def _listener(container: Container, stop: StopFlag) -> RabbitListener:
-    """The consumer, its IngestSettings checked first."""
-    checked(container.ingest_settings)
-    listener: RabbitListener = container.rabbit_listener(stop=stop)
-    return listener
 
 
 @click.group()
@@ -58,7 +51,9 @@ def consume() -> None:
     from mymonit.ingest.lifecycle import StopFlag
 
     stop = StopFlag()
-    listener = _listener(process(), stop)
+    container = process()
+    checked(container.ingest_settings)
+    listener: RabbitListener = container.rabbit_listener(stop=stop)
     stop.install()
     ingest = listener.parts.settings
     serve_metrics(ingest.CONSUMER_METRICS_HOST, ingest.CONSUMER_METRICS_PORT)
@@ -70,27 +65,42 @@ def consume() -> None:
 
 @main.command()
 def run() -> None:
-    """The REST API and the consumer in one process, as the original did (the consumer in a thread)."""
-    # The consumer's figures join the API workers' on /metrics only if prometheus_client starts in
-    # multiprocess mode, which it decides when first imported: before anything imports it.
+    """The REST API and one consumer, as the original did; the consumer is `mymonit consume` in a child process.
+
+    Not a thread beside the API: granian forks its workers from this process, and a fork next to a
+    thread inside a native library (a TLS handshake, the database driver) hands the worker that
+    library's lock held for good, so its first request hung. The consumer's figures join the API's
+    on /metrics through the shared multiprocess directory; it exits on the SIGTERM/SIGINT that stop
+    the API, and if it ends on its own the API stops too.
+    """
+    # prometheus_client picks multiprocess mode when first imported, in the workers and the consumer
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="mymonit-metrics-"))
-    from mymonit.forking import guard_connects_across_fork
-    from mymonit.ingest.lifecycle import StopFlag
     from mymonit.server import serve as serve_api
 
-    container = process()
-    settings: Settings = container.settings()
-    stop = StopFlag()  # granian owns the signals; its exit stops the consumer below
-    listener = _listener(container, stop)
-    guard_connects_across_fork()  # granian forks its workers next to the consumer thread
-    consumer = threading.Thread(target=listener.run, name="mymonit-consumer", daemon=True)
-    consumer.start()
-    listener.ready.wait(timeout=30)  # the first workers are forked once the consumer's handshake is over
+    settings = configured_settings()
+    consumer = subprocess.Popen([sys.executable, "-m", "mymonit.cli", "consume"],  # nosec B603 (our own command)
+                                env={**os.environ, "CONSUMER_METRICS_PORT": "0"})
+    api_stopping = threading.Event()
+    threading.Thread(target=_stop_api_when_consumer_ends, args=(consumer, api_stopping),
+                     name="mymonit-consumer-watch", daemon=True).start()
     try:
         serve_api(settings)
     finally:
-        stop.request()
-        consumer.join(timeout=60)
+        api_stopping.set()
+        if consumer.poll() is None:
+            consumer.send_signal(signal.SIGTERM)
+        status = consumer.wait(timeout=_CONSUMER_STOP_SECONDS)
+    if status != 0:
+        raise click.ClickException(f"the consumer exited with status {status}")
+
+
+_CONSUMER_STOP_SECONDS = 60  # it flushes, commits and acks its open batch
+
+
+def _stop_api_when_consumer_ends(consumer: subprocess.Popen[bytes], api_stopping: threading.Event) -> None:
+    consumer.wait()
+    if not api_stopping.is_set():
+        os.kill(os.getpid(), signal.SIGTERM)  # granian's graceful stop
 
 
 @main.command()

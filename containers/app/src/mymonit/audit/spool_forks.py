@@ -1,8 +1,7 @@
 """Spools that survive fork(): each live spool (`track`) is told of every fork of its process.
 
 Around a fork no spool is mid-commit, and the child starts a spool of its own (see `spool`): the
-API server (granian) forks its workers from a master that logs, and `mymonit run` forks them
-next to the consumer.
+API server (granian) forks its workers from a master that logs.
 """
 
 from __future__ import annotations

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable
 
 from mymonit.audit import AuditEvent, Outcome
-from mymonit.forking import CONNECTING
 from mymonit.ingest.channel import ConsumerChannel
 from mymonit.ingest.consumer_parts import ConsumerParts
 from mymonit.ingest.errors import Abandoned, BrokerLost
@@ -31,7 +29,6 @@ class RabbitListener:
     def __init__(self, connect: Callable[[], ConsumerChannel], parts: ConsumerParts) -> None:
         self._connect = connect
         self._parts = parts
-        self.ready = threading.Event()  # set once consuming, the first time
 
     @property
     def parts(self) -> ConsumerParts:
@@ -58,7 +55,6 @@ class RabbitListener:
                 continue
             try:
                 session = ConsumerSession(channel, self._parts)
-                self.ready.set()
                 backoff.reset()
                 session.run()
             except Abandoned:
@@ -71,8 +67,7 @@ class RabbitListener:
     def _open(self, backoff: Backoff) -> ConsumerChannel | None:
         """A new connection and its channel, or None once a failure was reported and waited out."""
         try:
-            with CONNECTING:  # no fork of this process in the middle of a TLS handshake
-                return self._connect()
+            return self._connect()
         except BrokerLost as error:
             self._broker_failed("connecting", error, backoff)
             return None

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import mysql.connector
 
 from mymonit.domain.errors import Unavailable
-from mymonit.forking import CONNECTING
 from mymonit.storage.connection_errors import is_connection_error
 from mymonit.storage.session import Session
 
@@ -59,13 +58,12 @@ class ConnectionPool:
     def _open(self) -> _Pooled:
         s = self._settings
         try:
-            with CONNECTING:  # no fork of this process in the middle of the driver's connect
-                connection = mysql.connector.connect(
-                    host=s.host, port=s.port, user=s.user, password=s.password,
-                    database=s.database or None, connection_timeout=int(s.connect_timeout),
-                    use_pure=False, autocommit=True, charset="utf8mb4",
-                    collation="utf8mb4_unicode_ci", time_zone="+00:00",
-                )
+            connection = mysql.connector.connect(
+                host=s.host, port=s.port, user=s.user, password=s.password,
+                database=s.database or None, connection_timeout=int(s.connect_timeout),
+                use_pure=False, autocommit=True, charset="utf8mb4",
+                collation="utf8mb4_unicode_ci", time_zone="+00:00",
+            )
         except mysql.connector.Error as error:
             raise Unavailable(f"database unreachable: {error.msg or error}") from error
         session = Session(connection)
